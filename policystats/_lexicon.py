@@ -1,0 +1,173 @@
+"""Load and check the wording files in ``policystats/data``.
+
+The wording that the parsers use (clutter lines, item markers, comparators,
+units, categories, indicators, agencies …) lives in YAML and CSV files so that
+adding a synonym means editing data, not code. ``validate_all()`` checks every
+file against the small contract below; a test runs it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from typing import Any
+
+import yaml
+
+from .errors import LexiconError
+from .paths import LEXICON_DIR
+
+FILES = (
+    "cleaning.yaml",
+    "structure.yaml",
+    "agencies.yaml",
+    "quantities.yaml",
+    "classification.yaml",
+    "provinces.yaml",
+)
+
+
+@cache
+def load(name: str) -> Any:
+    """Parsed content of a data file (cached)."""
+    path = LEXICON_DIR / name
+    if not path.exists():
+        raise LexiconError(f"lexicon file {path.name} is missing from {LEXICON_DIR}")
+    try:
+        if name.endswith(".csv"):
+            with path.open(encoding="utf-8", newline="") as fh:
+                return list(csv.DictReader(fh))
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except (yaml.YAMLError, csv.Error) as exc:
+        raise LexiconError(f"{path.name}: cannot parse ({exc})") from exc
+
+
+def _need(cond: bool, where: str, msg: str) -> None:
+    if not cond:
+        raise LexiconError(f"{where}: {msg}")
+
+
+def _labelled(entry: Any, where: str) -> None:
+    _need(isinstance(entry, dict), where, "must be a mapping")
+    for key in ("en", "zh"):
+        _need(isinstance(entry.get(key), str) and entry[key].strip() != "", where, f"needs a non-empty '{key}' label")
+
+
+def _regex(pattern: Any, where: str) -> None:
+    _need(isinstance(pattern, str), where, "pattern must be a string")
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise LexiconError(f"{where}: bad regex {pattern!r} ({exc})") from exc
+
+
+def validate_all() -> list[str]:
+    """Check every data file; return the names checked. Raises LexiconError."""
+    checked = []
+    c = load("cleaning.yaml")
+    for i, e in enumerate(c["clutter_lines"]):
+        _labelled(e, f"cleaning.yaml clutter_lines[{i}]")
+        _regex(e["pattern"], f"cleaning.yaml clutter_lines[{i}]")
+    _labelled(c["index_card_line"], "cleaning.yaml index_card_line")
+    _need(len(c["open_brackets"]) == len(c["close_brackets"]), "cleaning.yaml", "open/close brackets differ in length")
+    checked.append("cleaning.yaml")
+
+    s = load("structure.yaml")
+    for i, e in enumerate(s["markers"] + s["inline_markers"]):
+        _labelled(e, f"structure.yaml markers[{i}]")
+        _regex(e["pattern"], f"structure.yaml markers[{i}]")
+        _need("(?P<n>" in e["pattern"], f"structure.yaml markers[{i}]", "pattern needs a group named n")
+    for key in ("annex_header", "annex_list_start", "date_line", "doc_number_line", "notice_title", "reply_title"):
+        _regex(s[key], f"structure.yaml {key}")
+    for role, e in s["heading_roles"].items():
+        _labelled(e, f"structure.yaml heading_roles.{role}")
+        _need(isinstance(e.get("titles"), list) and e["titles"], f"structure.yaml heading_roles.{role}", "needs titles")
+    for kind, e in s["part_kinds"].items():
+        _labelled(e, f"structure.yaml part_kinds.{kind}")
+    checked.append("structure.yaml")
+
+    a = load("agencies.yaml")
+    for i, e in enumerate(a["functions"]):
+        where = f"agencies.yaml functions[{i}]"
+        _labelled(e, where)
+        _need(isinstance(e.get("key"), str), where, "needs a key")
+        _need(isinstance(e.get("aliases"), list) and e["aliases"], where, "needs aliases")
+    for i, e in enumerate(a["levels"]):
+        _labelled(e, f"agencies.yaml levels[{i}]")
+    for i, e in enumerate(a["lead_patterns"]):
+        _labelled(e, f"agencies.yaml lead_patterns[{i}]")
+        _regex(e["pattern"], f"agencies.yaml lead_patterns[{i}]")
+    keys = [e["key"] for e in a["functions"]]
+    _need(len(keys) == len(set(keys)), "agencies.yaml", "duplicate function keys")
+    checked.append("agencies.yaml")
+
+    q = load("quantities.yaml")
+    for section in ("comparators_prefix", "comparators_suffix"):
+        for i, e in enumerate(q[section]):
+            where = f"quantities.yaml {section}[{i}]"
+            _labelled(e, where)
+            _need(
+                e.get("comparator") in {"=", ">", ">=", "<", "<=", "~"},
+                where,
+                f"bad comparator {e.get('comparator')!r}",
+            )
+            _need(isinstance(e.get("words"), list) and e["words"], where, "needs words")
+    for i, e in enumerate(q["units"]):
+        where = f"quantities.yaml units[{i}]"
+        _labelled(e, where)
+        _need(e.get("unit") in UNITS, where, f"unit must be one of {sorted(UNITS)}")
+        _need(isinstance(e.get("words"), list) and e["words"], where, "needs words")
+    for i, e in enumerate(q["never_quantity"]):
+        _labelled(e, f"quantities.yaml never_quantity[{i}]")
+        _regex(e["pattern"], f"quantities.yaml never_quantity[{i}]")
+    checked.append("quantities.yaml")
+
+    k = load("classification.yaml")
+    cats = set()
+    for code, e in k["categories"].items():
+        _labelled(e, f"classification.yaml categories.{code}")
+        cats.add(code)
+    kinds = set(k["statement_kinds"])
+    for code, e in k["statement_kinds"].items():
+        _labelled(e, f"classification.yaml statement_kinds.{code}")
+    for code, e in k["beneficiaries"].items():
+        _labelled(e, f"classification.yaml beneficiaries.{code}")
+        _need(isinstance(e.get("words"), list), f"classification.yaml beneficiaries.{code}", "needs words")
+    seen = set()
+    for i, e in enumerate(k["indicators"]):
+        where = f"classification.yaml indicators[{i}] ({e.get('code')})"
+        _labelled(e, where)
+        _need(e.get("category") in cats, where, f"unknown category {e.get('category')!r}")
+        _need(e.get("kind") in kinds, where, f"unknown statement kind {e.get('kind')!r}")
+        for u in e.get("units", []):
+            _need(u in UNITS, where, f"unknown unit {u!r}")
+        seen.add(e["code"])
+    for code, e in k["themes"].items():
+        _labelled(e, f"classification.yaml themes.{code}")
+        _need(e.get("policy_tool") in k["policy_tools"], f"classification.yaml themes.{code}", "unknown policy_tool")
+    for code, e in k["policy_tools"].items():
+        _labelled(e, f"classification.yaml policy_tools.{code}")
+    checked.append("classification.yaml")
+
+    p = load("provinces.yaml")
+    for i, e in enumerate(p["provinces"]):
+        _labelled(e, f"provinces.yaml provinces[{i}]")
+    checked.append("provinces.yaml")
+    return checked
+
+
+UNITS = {
+    "CNY",
+    "USD",
+    "percent",
+    "percentage_point",
+    "count",
+    "day",
+    "working_day",
+    "month",
+    "year",
+    "multiple",
+    "ratio",
+}

@@ -1,0 +1,162 @@
+"""The ``policystats`` command line.
+
+Every subcommand explains itself with ``--help``. Bad input ends with a
+one-line ``error:`` message naming the file, row, notebook or cell, and exit
+status 2; nothing prints a traceback unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .errors import PolicystatsError
+
+DESCRIPTION = """\
+Normalise Chinese local SME-support measures into one table and compare them.
+
+Typical use:
+  policystats build                 # data/raw + data/catalog.csv -> data/processed/
+  policystats report                # run the notebooks into reports/<timestamp>/
+  policystats add FILE --city-en Luoyang --city-zh 洛阳市 --province Henan \\
+      --level prefecture_city --date 2023-05-01 --title "…"   # register a sixth city
+"""
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .api import build
+
+    summary = build(args.root)
+    df = summary.per_document
+    print(f"Built {summary.n_rows} rows from {summary.n_documents} documents.")
+    width = max(len(d) for d in df["doc_id"]) if len(df) else 10
+    print(f"{'document':{width}}  {'city':13} {'parts':>5} {'measures':>8} {'blocks':>6}")
+    for row in df.itertuples():
+        print(f"{row.doc_id:{width}}  {row.city:13} {row.parts:5d} {row.measures:8d} {row.blocks:6d}")
+        if row.warnings:
+            print(f"  warning: {row.warnings}")
+    for out in summary.outputs:
+        print(f"wrote {out}")
+    return 0
+
+
+def _cmd_add(args: argparse.Namespace) -> int:
+    from .corpus import add_document
+    from .paths import get_paths
+
+    row = add_document(
+        args.path,
+        city_en=args.city_en,
+        city_zh=args.city_zh,
+        province=args.province,
+        level=args.level,
+        date=args.date,
+        title=args.title or "",
+        doc_number=args.doc_number or "",
+        doc_id=args.doc_id,
+        prefecture_en=args.prefecture_en,
+        prefecture_zh=args.prefecture_zh,
+        issuer_zh=args.issuer or "",
+        issuer_level=args.issuer_level,
+        genre=args.genre,
+        statement_nature=args.nature,
+        paths=get_paths(args.root),
+    )
+    print(f"added {row['doc_id']}: data/raw/{row['file']} ({row['encoding']}, sha256 {row['sha256'][:12]}…)")
+    print("next: run `policystats build` to add its measures to the table")
+    return 0
+
+
+def _cmd_documents(args: argparse.Namespace) -> int:
+    from .api import load_documents
+
+    df = load_documents(args.root)
+    cols = ["doc_id", "city_en", "issue_date", "issuer_level", "genre", "statement_nature"]
+    print(df[cols].to_string(index=False))
+    return 0
+
+
+def _cmd_check_lexicon(args: argparse.Namespace) -> int:
+    from . import _lexicon
+
+    for name in _lexicon.validate_all():
+        print(f"ok  {name}")
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="policystats", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--root", help="project folder (default: this checkout, or $POLICYSTATS_ROOT)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "build",
+        help="build data/processed/measures.csv from the catalogued documents",
+        description="Clean, segment and extract every catalogued document, then write "
+        "data/processed/measures.csv, measures.parquet and documents.csv. Prints one line per document.",
+    )
+    p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser(
+        "add",
+        help="register a new raw text file (UTF-8 or GBK) in data/raw and the catalog",
+        description="Copy PATH byte for byte into data/raw/, record its sha256 and a catalog row. "
+        "No code changes are needed to add a city: run `policystats build` afterwards.",
+    )
+    p.add_argument("path", help="the text file to register (UTF-8, UTF-8 with BOM, UTF-16 or GBK)")
+    p.add_argument("--city-en", required=True, help="jurisdiction in English, e.g. Luoyang")
+    p.add_argument("--city-zh", required=True, help="jurisdiction in Chinese, e.g. 洛阳市")
+    p.add_argument("--province", required=True, help="province in English or Chinese, e.g. Henan or 河南省")
+    p.add_argument(
+        "--level", required=True, help="admin level of the jurisdiction: prefecture_city, district, county or province"
+    )
+    p.add_argument("--date", required=True, help="issue date, YYYY-MM-DD")
+    p.add_argument("--title", help="document title")
+    p.add_argument("--doc-number", help="document number, e.g. 洛政办〔2023〕12号")
+    p.add_argument("--doc-id", help="id to use (default: <city>-<year>-<hash>)")
+    p.add_argument("--prefecture-en", help="prefecture in English if the jurisdiction is a district or county")
+    p.add_argument("--prefecture-zh", help="prefecture in Chinese")
+    p.add_argument("--issuer", help="issuing body in Chinese")
+    p.add_argument("--issuer-level", help="level of the issuing body if it differs from --level")
+    p.add_argument("--genre", default="notice", help="notice, implementation_plan, reply, measures or opinion")
+    p.add_argument(
+        "--nature", default="commitments", help="commitments (targets and rules) or outcomes (a report of results)"
+    )
+    p.set_defaults(func=_cmd_add)
+
+    p = sub.add_parser("documents", help="list the catalogued documents", description="Print the catalog, checked.")
+    p.set_defaults(func=_cmd_documents)
+
+    p = sub.add_parser(
+        "check-lexicon",
+        help="check the wording files in policystats/data",
+        description="Validate every lexicon file (comparators, units, categories, agencies …).",
+    )
+    p.set_defaults(func=_cmd_check_lexicon)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except PolicystatsError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""Shared fixtures: a scratch copy of the project data for tests that write."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from policystats.paths import DEFAULT_ROOT, ProjectPaths
+
+ROOT = DEFAULT_ROOT
+RAW = ROOT / "data" / "raw"
+
+
+def raw_text(doc_id: str) -> str:
+    return (RAW / f"{doc_id}.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> ProjectPaths:
+    """A scratch project with the real catalog and raw files."""
+    (tmp_path / "data").mkdir()
+    shutil.copytree(RAW, tmp_path / "data" / "raw")
+    shutil.copy(ROOT / "data" / "catalog.csv", tmp_path / "data" / "catalog.csv")
+    return ProjectPaths(tmp_path)
