@@ -1,8 +1,9 @@
 """policystats: Chinese local SME-support measures in one comparable table.
 
 >>> import policystats
->>> sorted(policystats.__all__)[:2]
-['build', 'load_documents']
+>>> q = policystats.parse_quantity("最高不超过500万元")
+>>> q.value, q.unit, q.comparator
+(5000000.0, 'CNY', '<=')
 """
 
 from __future__ import annotations
@@ -12,14 +13,22 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "MeasureSchema",
+    "Quantity",
     "build",
     "load_documents",
     "load_measures",
+    "parse_quantity",
+    "search_quantities",
 ]
 
 # Heavy modules (pandas, pandera, duckdb) load on first use, so that
 # `import policystats` stays cheap.
 _LAZY = {
+    "MeasureSchema": ("policystats.schema", "MeasureSchema"),
+    "Quantity": ("policystats.quantities", "Quantity"),
+    "parse_quantity": ("policystats.quantities", "parse_quantity"),
+    "search_quantities": ("policystats.quantities", "search_quantities"),
     "build": ("policystats.api", "build"),
     "load_documents": ("policystats.api", "load_documents"),
     "load_measures": ("policystats.api", "load_measures"),
@@ -27,6 +36,8 @@ _LAZY = {
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import build, load_documents, load_measures
+    from .quantities import Quantity, parse_quantity, search_quantities
+    from .schema import MeasureSchema
 
 
 def __getattr__(name: str) -> Any:

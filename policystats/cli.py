@@ -30,14 +30,30 @@ def _cmd_build(args: argparse.Namespace) -> int:
     summary = build(args.root)
     df = summary.per_document
     print(f"Built {summary.n_rows} rows from {summary.n_documents} documents.")
-    width = max(len(d) for d in df["doc_id"]) if len(df) else 10
-    print(f"{'document':{width}}  {'city':13} {'parts':>5} {'measures':>8} {'blocks':>6}")
+    width = max([len(d) for d in df["doc_id"]] + [8])
+    print(f"{'document':{width}}  {'city':13} {'parts':>5} {'measures':>8} {'blocks':>6} {'quantities':>10}")
     for row in df.itertuples():
-        print(f"{row.doc_id:{width}}  {row.city:13} {row.parts:5d} {row.measures:8d} {row.blocks:6d}")
+        print(
+            f"{row.doc_id:{width}}  {row.city:13} {row.parts:5d} {row.measures:8d} {row.blocks:6d} {row.quantities:10d}"
+        )
         if row.warnings:
             print(f"  warning: {row.warnings}")
+    print()
+    print("quantities per category and city:")
+    print(summary.per_category.T.to_string())
     for out in summary.outputs:
         print(f"wrote {out}")
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate, format_report, write_markdown
+
+    report = evaluate(args.root, with_jionlp=not args.no_jionlp)
+    print(format_report(report))
+    if args.write:
+        write_markdown(report, args.write)
+        print(f"wrote {args.write}")
     return 0
 
 
@@ -65,6 +81,17 @@ def _cmd_add(args: argparse.Namespace) -> int:
     )
     print(f"added {row['doc_id']}: data/raw/{row['file']} ({row['encoding']}, sha256 {row['sha256'][:12]}…)")
     print("next: run `policystats build` to add its measures to the table")
+    return 0
+
+
+def _cmd_codebook(args: argparse.Namespace) -> int:
+    from .api import load_measures
+    from .codebook import update
+    from .paths import get_paths
+
+    path = get_paths(args.root).root / "docs" / "codebook.md"
+    changed = update(path, load_measures(args.root))
+    print(f"{'updated' if changed else 'unchanged'}: docs/codebook.md")
     return 0
 
 
@@ -127,6 +154,24 @@ def make_parser() -> argparse.ArgumentParser:
         "--nature", default="commitments", help="commitments (targets and rules) or outcomes (a report of results)"
     )
     p.set_defaults(func=_cmd_add)
+
+    p = sub.add_parser(
+        "evaluate",
+        help="measure extraction accuracy against the hand-read gold set (and jionlp)",
+        description="Score every quantity found in the seeds against tests/gold/quantities.csv, per category, "
+        "and compare money extraction with jionlp.ner.extract_money when jionlp is installed.",
+    )
+    p.add_argument("--write", metavar="FILE", help="also write the report as Markdown, e.g. docs/accuracy.md")
+    p.add_argument("--no-jionlp", action="store_true", help="skip the jionlp comparison")
+    p.set_defaults(func=_cmd_evaluate)
+
+    p = sub.add_parser(
+        "codebook",
+        help="regenerate the reference tables of docs/codebook.md",
+        description="Rewrite the generated part of docs/codebook.md (columns and vocabularies with seed examples).",
+    )
+    p.add_argument("--write", action="store_true", help="write the file (the default; kept for clarity)")
+    p.set_defaults(func=_cmd_codebook)
 
     p = sub.add_parser("documents", help="list the catalogued documents", description="Print the catalog, checked.")
     p.set_defaults(func=_cmd_documents)

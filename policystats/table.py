@@ -1,8 +1,10 @@
-"""Turn one catalogued document into rows of the measures table.
+"""Turn one catalogued document into rows of the one normalised table.
 
-``document_rows`` is the per-document function every build engine runs: it
-cleans the raw text, segments it, and writes one row per block (a measure or
-the text around the measures).
+``document_rows`` is the per-document function that every build engine runs
+(local, process pool or Dask). It cleans the raw text, segments it into
+blocks, finds the quantities in each block and classifies them: one row per
+quantity, plus one row with an empty value for each block without one, so
+that qualitative measures stay visible.
 """
 
 from __future__ import annotations
@@ -10,11 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from .agencies import agency_function, agency_label_en
+from .classify import classify_quantity, theme_of, theme_tags
 from .clean import clean_with_notes
 from .corpus import Document
-from .structure import Block, parse_structure
+from .quantities import search_quantities
+from .structure import Block, Structure, parse_structure
 
 AGENCY_SEP = "; "
+EXTRACTOR_VERSION = "1"
+"""Bump when extraction changes, so that cached per-document results are rebuilt."""
 
 
 def _issuer_level(meta: dict[str, str], forwarded: bool) -> str:
@@ -28,12 +34,13 @@ def _issuer_level(meta: dict[str, str], forwarded: bool) -> str:
     return meta.get("forwarded_by_level") or meta.get("issuer_level") or meta["admin_level"]
 
 
-def block_row(doc: Document, block: Block, source_path: str) -> dict[str, Any]:
+def _block_columns(doc: Document, block: Block, source_path: str) -> dict[str, Any]:
     meta = doc.meta
     start, end = block.span
     resp = block.responsibility
     issuer_level = _issuer_level(meta, block.forwarded)
     lead = resp.lead if resp else None
+    theme, tool = theme_of(block.title, block.text.text)
     return {
         "doc_id": doc.doc_id,
         "source_path": source_path,
@@ -41,7 +48,7 @@ def block_row(doc: Document, block: Block, source_path: str) -> dict[str, Any]:
         "city_zh": meta["city_zh"],
         "prefecture": meta.get("prefecture_en") or meta["city_en"],
         "province": meta["province_en"],
-        "province_zh": meta.get("province_zh", ""),
+        "province_zh": meta.get("province_zh") or None,
         "admin_level": meta["admin_level"],
         "issuer_level": issuer_level,
         "forwarded": block.forwarded,
@@ -68,16 +75,104 @@ def block_row(doc: Document, block: Block, source_path: str) -> dict[str, Any]:
         "lead_rule": resp.lead_rule if resp else None,
         "agencies": AGENCY_SEP.join(resp.all) if resp else None,
         "n_agencies": len(resp.all) if resp else 0,
+        "theme": theme,
+        "theme_tags": "; ".join(theme_tags(block.title, block.text.text)) or None,
+        "policy_tool": tool,
     }
 
 
-def document_blocks(doc: Document):
+EMPTY_QUANTITY = {
+    "quantity_id": None,
+    "quantity_index": 0,
+    "category": None,
+    "indicator": None,
+    "beneficiary": None,
+    "statement_kind": None,
+    "kind_reason": None,
+    "aspirational": None,
+    "comparator": None,
+    "value": None,
+    "value_max": None,
+    "unit": None,
+    "per_unit": None,
+    "unit_zh": None,
+    "change": None,
+    "double_marker": None,
+    "target_year": None,
+    "programme": None,
+    "tier": None,
+    "nested_in": None,
+    "quantity_text": None,
+    "source_sentence": None,
+    "span_start": None,
+    "span_end": None,
+}
+
+
+def _quantity_rows(doc: Document, block: Block, base: dict[str, Any]) -> list[dict[str, Any]]:
+    text = block.text
+    nature = base["doc_statement_nature"]
+    rows: list[dict[str, Any]] = []
+    by_indicator: dict[str, list[tuple[int, str]]] = {}
+    for n, (_, q) in enumerate(search_quantities(text.text), start=1):
+        c = classify_quantity(q, text.text, title=block.title, doc_nature=nature, item_role=block.item_role)
+        start, end = text.raw_span(q.start, q.end)
+        qid = f"{block.measure_id}#q{n}"
+        year = q.target_year
+        if year is None and q.relative_year is not None:
+            year = base["doc_year"] + q.relative_year
+        nested = None
+        if c.nested_in_indicator:
+            # The nearest earlier quantity of the parent indicator in the same sentence.
+            for pos, pid in reversed(by_indicator.get(c.nested_in_indicator, [])):
+                if pos >= q.sentence_start:
+                    nested = pid
+                    break
+        by_indicator.setdefault(c.indicator, []).append((q.start, qid))
+        rows.append(
+            base
+            | {
+                "quantity_id": qid,
+                "quantity_index": n,
+                "category": c.category,
+                "indicator": c.indicator,
+                "beneficiary": c.beneficiary,
+                "statement_kind": c.statement_kind,
+                "kind_reason": c.kind_reason,
+                "aspirational": q.aspirational,
+                "comparator": q.comparator,
+                "value": q.value,
+                "value_max": q.value_max,
+                "unit": q.unit,
+                "per_unit": q.per_unit,
+                "unit_zh": q.unit_zh or None,
+                "change": q.change,
+                "double_marker": q.double_marker,
+                "target_year": year,
+                "programme": c.programme,
+                "tier": c.tier,
+                "nested_in": nested,
+                "quantity_text": doc.raw[start:end],
+                "source_sentence": text.text[q.sentence_start : q.sentence_end].strip(),
+                "span_start": start,
+                "span_end": end,
+            }
+        )
+    return rows
+
+
+def document_structure(doc: Document) -> tuple[Structure, list[str]]:
     """Clean and segment one document; return (structure, repair notes)."""
     text, notes = clean_with_notes(doc.raw)
     return parse_structure(doc.doc_id, text), notes
 
 
 def document_rows(doc: Document, source_path: str) -> list[dict[str, Any]]:
-    """One row per block of ``doc``."""
-    structure, _ = document_blocks(doc)
-    return [block_row(doc, b, source_path) for b in structure.blocks]
+    """The table rows of one document: one per quantity, one per block without any."""
+    structure, _ = document_structure(doc)
+    rows: list[dict[str, Any]] = []
+    for block in structure.blocks:
+        base = _block_columns(doc, block, source_path)
+        found = _quantity_rows(doc, block, base)
+        rows.extend(found if found else [base | EMPTY_QUANTITY])
+    return rows

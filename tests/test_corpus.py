@@ -203,8 +203,17 @@ def test_add_a_sixth_city_in_gbk_then_build(project, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Built" in out
     line = next(x for x in out.splitlines() if x.startswith("luoyang-2023-measures"))
-    # 2 parts (notice, measures); 2 measures; 3 blocks (the notice's body and the 2 measures).
-    assert line.split()[1:] == ["Luoyang", "2", "2", "3"]
+    # 2 parts (notice, measures); 2 measures; 3 blocks (the notice's body and the 2 measures); 2 quantities.
+    assert line.split()[1:] == ["Luoyang", "2", "2", "3", "2"]
+    from policystats.api import load_measures
+
+    rows = load_measures(project.root)
+    rows = rows[rows["city"] == "Luoyang"].dropna(subset=["value"])
+    got = [(r.value, r.comparator, r.category, r.aspirational, r.lead_agency) for r in rows.itertuples()]
+    assert got == [
+        (5e9, ">=", "financing_target", True, "市金融工作局"),
+        (1e6, "=", "award_level", False, "市工业和信息化局"),
+    ]
 
 
 def test_add_rejects_bad_input(project, tmp_path):

@@ -1,0 +1,133 @@
+"""The one normalised table: contract, spans, coding rules, determinism."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+import policystats
+from policystats import schema
+from policystats.api import build, load_measures, read_measures_csv
+from policystats.corpus import load_corpus
+from policystats.errors import SchemaError
+from policystats.paths import get_paths
+
+from .conftest import ROOT
+
+CONTRACT = [
+    "doc_id", "source_path", "city", "city_zh", "province", "admin_level", "issuer_level", "doc_year",
+    "measure_id", "section_path", "measure_title", "measure_text", "lead_agency", "agencies", "theme", "policy_tool",
+    "category", "indicator", "beneficiary", "statement_kind", "aspirational",
+    "comparator", "value", "value_max", "unit", "per_unit", "unit_zh",
+    "target_year", "quantity_text", "span_start", "span_end",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return load_measures()
+
+
+def test_contract_columns_are_present(table):
+    assert set(CONTRACT) <= set(table.columns)
+    assert list(table.columns) == schema.COLUMNS
+
+
+def test_table_validates(table):
+    schema.validate(table)
+
+
+def test_every_span_reproduces_its_text(table):
+    raw = {d.doc_id: d.raw for d in load_corpus()}
+    q = table[table["quantity_id"].notna()]
+    assert len(q) == 239
+    for r in q.itertuples():
+        assert raw[r.doc_id][r.span_start : r.span_end] == r.quantity_text
+        assert r.source_path == f"data/raw/{r.doc_id}.txt"
+
+
+def test_every_measure_is_a_row(table):
+    """Measures without a number stay visible: one row with an empty value."""
+    measures = table[table["block_kind"] == "item"]["measure_id"].nunique()
+    assert measures == 28 + 64 + 69 + 52 + 25
+    procurement = table[
+        (table["city"] == "Pingdingshan") & table["measure_text"].str.contains("优先采购、增加预留份额")
+    ]
+    assert len(procurement) == 1
+    assert procurement["value"].isna().all()
+    # The procurement clause sits in a measure on trade fairs; its tags still say procurement.
+    assert procurement["theme"].iloc[0] == "market_development"
+    assert "government_procurement" in procurement["theme_tags"].iloc[0]
+
+
+def test_nested_share_keeps_its_parent(table):
+    q = table.set_index("quantity_id", drop=False)
+    for doc in ("yanjiang-2020-sme-plan", "jieyang-2012-guangdong-forward"):
+        child = q[(q["doc_id"] == doc) & (q["indicator"] == "procurement_small_micro_share")].iloc[0]
+        parent = q.loc[child["nested_in"]]
+        assert (parent["indicator"], parent["value"], child["value"]) == ("procurement_sme_share", 30.0, 60.0)
+
+
+def test_outcomes_are_outcomes(table):
+    reply = table[(table["doc_id"] == "jieyang-2023-cppcc-reply") & table["quantity_id"].notna()]
+    reported = reply[reply["item_role"] == "reported_work"]
+    assert (reported["statement_kind"] == "outcome").all()
+    plan = reply[reply["quantity_text"] == "约11亿元"].iloc[0]
+    assert (plan["statement_kind"], plan["aspirational"]) == ("target", True)
+
+
+def test_forwarded_plan_is_provincial(table):
+    g = table[table["doc_id"] == "jieyang-2012-guangdong-forward"]
+    plan = g[g["part_id"] == "plan"]
+    assert plan["forwarded"].all() and (plan["issuer_level"] == "province").all()
+    notice = g[g["part_id"] == "notice"]
+    assert (~notice["forwarded"]).all() and (notice["issuer_level"] == "prefecture_city").all()
+
+
+def test_relative_year_resolves_to_the_document_year(table):
+    row = table[table["quantity_text"] == "15.34亿元"].iloc[0]
+    assert row["target_year"] == 2023  # 今年上半年 in a 2023 reply
+
+
+def test_award_programmes_and_tiers(table):
+    listing = table[table["programme"] == "listing_stage"].sort_values("quantity_index")
+    assert list(listing["tier"]) == ["辅导备案", "受理申报", "上市交易"]
+    assert list(listing["value"]) == [3e6, 3e6, 4e6]
+
+
+def test_committed_table_equals_a_fresh_build(tmp_path):
+    """Every extraction change shows up as a diff of data/processed/measures.csv."""
+    committed = ROOT / "data" / "processed" / "measures.csv"
+    assert committed.exists(), "run `policystats build` and commit data/processed/measures.csv"
+    shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
+    shutil.copy(ROOT / "data" / "catalog.csv", tmp_path / "data" / "catalog.csv")
+    build(tmp_path)
+    fresh = (tmp_path / "data" / "processed" / "measures.csv").read_bytes()
+    assert fresh == committed.read_bytes()
+    # and a second build is byte-identical
+    build(tmp_path)
+    assert (tmp_path / "data" / "processed" / "measures.csv").read_bytes() == fresh
+
+
+def test_loading_a_broken_table_names_the_problem(tmp_path):
+    df = pd.read_csv(ROOT / "data" / "processed" / "measures.csv", dtype=str)
+    df.loc[df["unit"] == "CNY", "unit"] = "RMB"
+    bad = tmp_path / "measures.csv"
+    df.to_csv(bad, index=False)
+    with pytest.raises(SchemaError, match=r"measures.csv fails its schema(.|\n)*RMB"):
+        read_measures_csv(bad)
+
+
+def test_load_measures_rebuilds_when_stale(project, recwarn):
+    df = load_measures(project.root)
+    assert len(df) > 0
+    assert any("older than the catalog" in str(w.message) for w in recwarn.list)
+
+
+def test_public_api_is_small():
+    assert sorted(policystats.__all__) == sorted(
+        ["MeasureSchema", "Quantity", "build", "load_documents", "load_measures", "parse_quantity", "search_quantities"]
+    ) or set(policystats.__all__) >= {"load_measures", "parse_quantity"}
+    assert get_paths().measures_csv.name == "measures.csv"
