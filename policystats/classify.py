@@ -185,13 +185,22 @@ def _beneficiary(sc: _Scopes, title: str | None, fixed: str | None) -> str | Non
 
 
 def _programme(sc: _Scopes) -> str | None:
+    """The programme cue nearest before the quantity in its sentence, else the first after it in its clause."""
     before = sc.before_in_sentence
     best, best_end = None, -1
     for code, word in _lex()["programmes"]:
         p = before.rfind(word)
         if p >= 0 and p + len(word) > best_end:
             best, best_end = code, p + len(word)
-    return best
+    if best is not None:
+        return best
+    after = sc.clause[len(sc.before_in_clause) :]
+    first, first_pos = None, len(after) + 1
+    for code, word in _lex()["programmes"]:
+        p = after.find(word)
+        if 0 <= p < first_pos:
+            first, first_pos = code, p
+    return first
 
 
 def _tier(text: str, q: Quantity, sc: _Scopes) -> str | None:

@@ -84,6 +84,31 @@ def _cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .paths import relative_to_root
+    from .reports import run
+
+    summary = run(
+        args.config,
+        only=args.only,
+        jobs=args.jobs,
+        out=args.out,
+        lang=args.lang,
+        root=args.root,
+        progress=not args.quiet,
+        figures_dir=args.figures,
+    )
+    where = relative_to_root(summary.run_dir)
+    ok = len(summary.results) - len(summary.failed)
+    print(f"{ok} of {len(summary.results)} notebooks ran; reports in {where}/ (open {where}/index.html)")
+    for r in summary.failed:
+        print(
+            f"error: {r.notebook} ({r.stem}) failed at {r.error}; partial output kept in {where}/{r.ipynb}",
+            file=sys.stderr,
+        )
+    return 1 if summary.failed else 0
+
+
 def _cmd_codebook(args: argparse.Namespace) -> int:
     from .api import load_measures
     from .codebook import update
@@ -164,6 +189,28 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--write", metavar="FILE", help="also write the report as Markdown, e.g. docs/accuracy.md")
     p.add_argument("--no-jionlp", action="store_true", help="skip the jionlp comparison")
     p.set_defaults(func=_cmd_evaluate)
+
+    p = sub.add_parser(
+        "report",
+        help="run the notebooks through papermill into reports/<timestamp>/ (HTML and executed notebooks)",
+        description="Run the reports listed in reports.yaml (or --config) in parallel. Each run goes to a new dated "
+        "folder that never replaces an earlier one, with the executed notebooks, HTML pages with the code hidden, "
+        "the figures and an index.html. Unknown parameter names are rejected before anything runs. A failing "
+        "notebook is named with its cell; its partial output is kept and the exit status is 1.",
+    )
+    p.add_argument("--config", help="report config (default: reports.yaml in the project)")
+    p.add_argument("--only", action="append", metavar="NAME", help="run only this report (repeatable)")
+    p.add_argument("--jobs", type=int, help="notebooks to run at once (default: number of CPUs)")
+    p.add_argument("--out", help="folder that receives the dated run folder (default: reports/)")
+    p.add_argument("--lang", choices=["en", "zh"], help="run every report in this language only")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--figures",
+        metavar="DIR",
+        help="where the notebooks save figures (default: the run folder); `--figures figures` refreshes the "
+        "figures the README embeds",
+    )
+    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser(
         "codebook",

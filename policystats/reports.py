@@ -1,0 +1,323 @@
+"""Run the notebooks through papermill into dated report folders.
+
+``policystats report`` reads ``reports.yaml``, expands each entry into jobs
+(one per language, and per city where asked), checks every parameter name
+against the notebook's ``parameters`` cell (papermill itself only warns), and
+runs the jobs in parallel into a new folder ``reports/<timestamp>/`` that never
+replaces an earlier run. Each job writes the executed notebook and an HTML
+page with the code hidden. A failing notebook is reported by name and cell,
+its partial output is kept, the other jobs still run, and the exit status is
+non-zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ReportError
+from .paths import ProjectPaths, get_paths, relative_to_root
+
+RESERVED = ("lang", "figures_dir", "city")
+EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>")
+
+
+@dataclass
+class Job:
+    report: str
+    notebook: str  # path relative to the project root
+    parameters: dict[str, Any]
+    lang: str
+    city: str | None = None
+
+    @property
+    def stem(self) -> str:
+        parts = [self.report] + ([self.city] if self.city else []) + [self.lang]
+        return "_".join(parts)
+
+
+@dataclass
+class Result:
+    stem: str
+    report: str
+    notebook: str
+    ok: bool
+    seconds: float
+    ipynb: str
+    html: str | None
+    error: str | None = None
+    figures: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunSummary:
+    run_dir: Path
+    results: list[Result]
+
+    @property
+    def failed(self) -> list[Result]:
+        return [r for r in self.results if not r.ok]
+
+
+# ------------------------------------------------------------------ config
+
+
+def load_config(path: str | os.PathLike[str], paths: ProjectPaths | None = None) -> dict[str, Any]:
+    """Parse and check a reports YAML file; errors name the file and the entry."""
+    p = Path(path)
+    root = (paths or get_paths()).root
+    if not p.exists():
+        raise ReportError(f"{p}: report config not found")
+    try:
+        cfg = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ReportError(f"{p}: not valid YAML ({exc})") from exc
+    if not isinstance(cfg, dict) or not isinstance(cfg.get("reports"), list) or not cfg["reports"]:
+        raise ReportError(f"{p}: needs a non-empty list under 'reports'")
+    names = set()
+    for i, r in enumerate(cfg["reports"]):
+        where = f"{p.name} reports[{i}]"
+        if not isinstance(r, dict) or not r.get("name") or not r.get("notebook"):
+            raise ReportError(f"{where}: each report needs a name and a notebook")
+        if r["name"] in names:
+            raise ReportError(f"{where}: duplicate report name {r['name']!r}")
+        names.add(r["name"])
+        nb = root / r["notebook"]
+        if not nb.exists():
+            raise ReportError(f"{where} ({r['name']}): notebook {r['notebook']} does not exist")
+        if not isinstance(r.get("parameters", {}), dict):
+            raise ReportError(f"{where} ({r['name']}): parameters must be a mapping")
+        for key in RESERVED:
+            if key in r.get("parameters", {}):
+                raise ReportError(
+                    f"{where} ({r['name']}): set {key!r} with langs/per_city or the command line, not parameters"
+                )
+    return cfg
+
+
+def plan(cfg: dict[str, Any], *, only: list[str] | None = None, lang: str | None = None) -> list[Job]:
+    """Expand the config into jobs."""
+    reports = cfg["reports"]
+    if only:
+        known = [r["name"] for r in reports]
+        unknown = [o for o in only if o not in known]
+        if unknown:
+            raise ReportError(f"unknown report(s) {', '.join(unknown)}; the config has {', '.join(known)}")
+        reports = [r for r in reports if r["name"] in only]
+    jobs = []
+    for r in reports:
+        langs = [lang] if lang else r.get("langs") or cfg.get("langs") or ["en"]
+        for lg in langs:
+            if lg not in ("en", "zh"):
+                raise ReportError(f"report {r['name']}: language {lg!r} is not en or zh")
+            for city in r.get("per_city") or [None]:
+                jobs.append(Job(r["name"], r["notebook"], dict(r.get("parameters") or {}), lg, city))
+    return jobs
+
+
+def declared_parameters(notebook: Path) -> dict[str, Any]:
+    import papermill
+
+    return papermill.inspect_notebook(str(notebook))
+
+
+def check_parameters(jobs: list[Job], root: Path) -> None:
+    """Reject parameter names that a notebook does not declare (papermill only warns)."""
+    problems = []
+    cache: dict[str, dict] = {}
+    for job in jobs:
+        declared = cache.setdefault(job.notebook, declared_parameters(root / job.notebook))
+        given = set(job.parameters) | {"lang", "figures_dir"} | ({"city"} if job.city else set())
+        unknown = sorted(given - set(declared))
+        if unknown:
+            problems.append(
+                f"report {job.report}: unknown parameter(s) {', '.join(unknown)} for {job.notebook}; "
+                f"it declares {', '.join(declared)}"
+            )
+    if problems:
+        raise ReportError("\n".join(dict.fromkeys(problems)))
+
+
+def new_run_dir(base: Path) -> Path:
+    """A new folder named after the current time; never an existing one."""
+    base.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y-%m-%dT%H%M%S")
+    for n in range(1, 1000):
+        candidate = base / (stamp if n == 1 else f"{stamp}-{n}")
+        try:
+            candidate.mkdir()
+            return candidate
+        except FileExistsError:
+            continue
+    raise ReportError(f"cannot create a new run folder in {base}")
+
+
+# ------------------------------------------------------------------ running
+
+
+def to_html(ipynb: Path, html: Path) -> None:
+    """Self-contained HTML with the code hidden (nbconvert --no-input)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(ipynb, as_version=4)
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    # The template links require.js and MathJax from a CDN; the reports use neither
+    # widgets nor maths, and a self-contained page must open offline.
+    body = EXTERNAL_SCRIPT.sub("", body)
+    html.write_text(body, encoding="utf-8")
+
+
+def _describe_failure(exc: Exception, ipynb: Path) -> str:
+    cell = getattr(exc, "cell_index", None)
+    count = getattr(exc, "exec_count", None)
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    source = (getattr(exc, "source", "") or "").strip().splitlines()
+    first = source[0] if source else ""
+    where = f"cell {cell}" if cell is not None else "a cell"
+    if count is not None:
+        where += f" (In [{count}])"
+    return f"{where}: {ename}: {evalue}" + (f" — in `{first}`" if first else "")
+
+
+def run_job(job: Job, root: str, run_dir: str, figures_dir: str | None = None) -> Result:
+    """Execute one job (in a worker process)."""
+    import logging
+
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    root_p, out = Path(root), Path(run_dir)
+    notebook = root_p / job.notebook
+    ipynb = out / f"{job.stem}.ipynb"
+    html = out / f"{job.stem}.html"
+    figures = Path(figures_dir) if figures_dir else out / "figures"
+    if job.report != Path(job.notebook).stem:
+        figures = figures / job.report  # a variant of a notebook keeps its own figures
+    params = dict(job.parameters) | {"lang": job.lang, "figures_dir": str(figures)}
+    if job.city:
+        params["city"] = job.city
+    start = time.perf_counter()
+    error = None
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(ipynb),
+            parameters=params,
+            kernel_name="python3",
+            cwd=str(notebook.parent),
+            progress_bar=False,
+            log_output=False,
+            # The kernel's own start-up chatter (TCP transport notice) is not ours to show.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        )
+    except PapermillExecutionError as exc:
+        error = _describe_failure(exc, ipynb)
+    except Exception as exc:  # kernel died, timeout …
+        error = f"{type(exc).__name__}: {exc}"
+    html_out: str | None = None
+    if ipynb.exists():
+        try:
+            to_html(ipynb, html)
+            html_out = html.name
+        except Exception as exc:  # pragma: no cover - nbconvert failure
+            error = (error + "; " if error else "") + f"HTML export failed: {exc}"
+    return Result(
+        job.stem,
+        job.report,
+        job.notebook,
+        error is None,
+        round(time.perf_counter() - start, 2),
+        ipynb.name,
+        html_out,
+        error,
+    )
+
+
+def run(
+    config: str | os.PathLike[str] | None = None,
+    *,
+    only: list[str] | None = None,
+    jobs: int | None = None,
+    out: str | os.PathLike[str] | None = None,
+    lang: str | None = None,
+    root: str | os.PathLike[str] | None = None,
+    progress: bool = True,
+    figures_dir: str | os.PathLike[str] | None = None,
+) -> RunSummary:
+    """Run the reports; see the module docstring."""
+    paths = get_paths(root)
+    cfg_path = Path(config) if config else paths.reports_config
+    cfg = load_config(cfg_path, paths)
+    job_list = plan(cfg, only=only, lang=lang)
+    check_parameters(job_list, paths.root)
+    run_dir = new_run_dir(Path(out) if out else paths.reports)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(job_list)))
+    results: list[Result] = []
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(job_list), desc=f"reports → {relative_to_root(run_dir, paths.root)}", unit="notebook")
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        fig = str(Path(figures_dir).resolve()) if figures_dir else None
+        futures = {pool.submit(run_job, j, str(paths.root), str(run_dir), fig): j for j in job_list}
+        for fut in as_completed(futures):
+            job = futures[fut]
+            try:
+                res = fut.result()
+            except Exception as exc:  # the worker itself crashed
+                res = Result(
+                    job.stem,
+                    job.report,
+                    job.notebook,
+                    False,
+                    0.0,
+                    f"{job.stem}.ipynb",
+                    None,
+                    f"{type(exc).__name__}: {exc}",
+                )
+            results.append(res)
+            if bar is not None:
+                bar.set_postfix_str(f"{res.stem} {'ok' if res.ok else 'FAILED'}")
+                bar.update(1)
+    if bar is not None:
+        bar.close()
+    results.sort(key=lambda r: r.stem)
+    for res in results:
+        fig_dir = run_dir / "figures"
+        res.figures = sorted(str(p.relative_to(run_dir)) for p in fig_dir.rglob("*.png")) if fig_dir.exists() else []
+    _write_index(run_dir, results)
+    return RunSummary(run_dir, results)
+
+
+def _write_index(run_dir: Path, results: list[Result]) -> None:
+    (run_dir / "run.json").write_text(
+        json.dumps([asdict(r) | {"figures": []} for r in results], ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    rows = "\n".join(
+        f"<tr><td>{r.stem}</td><td>{'ok' if r.ok else 'FAILED'}</td><td>{r.seconds}</td>"
+        f'<td>{f"<a href={chr(34)}{r.html}{chr(34)}>html</a>" if r.html else ""} <a href="{r.ipynb}">ipynb</a></td>'
+        f"<td>{r.error or ''}</td></tr>"
+        for r in results
+    )
+    (run_dir / "index.html").write_text(
+        "<!doctype html><meta charset='utf-8'><title>policystats reports</title>"
+        "<h1>policystats reports</h1><table border=1 cellpadding=4>"
+        "<tr><th>report</th><th>status</th><th>seconds</th><th>files</th><th>error</th></tr>"
+        f"{rows}</table>",
+        encoding="utf-8",
+    )
