@@ -409,7 +409,8 @@ def award_notes(df: pd.DataFrame, cities: Sequence[str] | None = None, *, lang: 
         if (sub["category"] == "award_level").any():
             continue
         items = sub[(sub["block_kind"] == "item") & sub["measure_text"].str.contains("|".join(AWARD_WORDS))]
-        items = items.drop_duplicates("measure_id")
+        # the city's own documents first, then what it forwarded
+        items = items.drop_duplicates("measure_id").sort_values(["forwarded", "doc_year"], kind="stable")
         name = city if lang == "en" else df.loc[df["city"] == city, "city_zh"].iloc[0]
         quotes = []
         for _, r in items.head(3).iterrows():
