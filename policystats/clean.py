@@ -31,13 +31,18 @@ WIDTH_MAP = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {k: v for k, v
 """One-to-one character map: full-width ASCII to half-width, odd spaces to ' '."""
 
 
+_WIDE = re.compile("[" + "".join(chr(c) for c in sorted(WIDTH_MAP)) + "]")
+
+
 def normalize_width(text: str) -> str:
     """Map full-width ASCII forms to half-width; length is preserved.
 
     >>> normalize_width("（一）１２．５％")
     '(一)12.5%'
     """
-    return text.translate(WIDTH_MAP)
+    # A substitution that only visits the wide characters is several times
+    # faster than str.translate on Chinese text.
+    return _WIDE.sub(lambda m: WIDTH_MAP[ord(m.group())], text)
 
 
 def is_han(ch: str) -> bool:

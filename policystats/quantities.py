@@ -19,6 +19,7 @@ Every quantity keeps its source: ``text == source[start:end]``. The wording
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,12 +28,14 @@ from . import _lexicon
 from .clean import normalize_width
 from .numerals import cn_to_int
 
-MASK = "\x00"
 
-
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Quantity:
-    """One quantity as written, with its normalised value and where it came from."""
+    """One quantity as written, with its normalised value and where it came from.
+
+    A plain value object (slots, no validation) because a document yields
+    thousands: building them must be cheap.
+    """
 
     value: float
     unit: str
@@ -80,18 +83,39 @@ def _lex():
                 )
             )
     units.sort(key=lambda t: -len(t[0]))
+    unit_map: dict[str, tuple] = {}
+    for word, unit, factor, per, cn_ok in units:
+        unit_map.setdefault(word, (unit, factor, per, cn_ok))
     never = re.compile("|".join(f"(?:{e['pattern']})" for e in q["never_quantity"]), re.M)
+    phone_words = tuple(q["never_quantity_phone_words"])
     words = sorted(q["word_quantities"], key=lambda e: -len(e["text"]))
     word_re = re.compile("|".join(re.escape(e["text"]) for e in words))
     per = sorted(((e["word"], e["per"], bool(e.get("needs_every"))) for e in q["per_words"]), key=lambda t: -len(t[0]))
     horizon = q["horizon"]
+
+    def alternation(words):
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
     return {
+        "unit_re": re.compile(alternation(unit_map)),
+        "unit_map": unit_map,
+        "suffix_re": re.compile(alternation(w for w, _ in suffix)),
+        "suffix_map": dict(suffix),
+        "prefix_end_re": re.compile("(?:" + alternation(w for w, _ in prefix) + r")\s*$"),
+        "prefix_map": dict(prefix),
+        "prefix_max": max(len(w) for w, _ in prefix) + 2,
+        "per_re": re.compile(alternation(e["word"] for e in q["per_words"])),
+        "per_map": {e["word"]: (e["per"], bool(e.get("needs_every"))) for e in q["per_words"]},
         "prefix": prefix,
         "prefix_re": re.compile("(?:" + "|".join(re.escape(w) for w, _ in prefix) + r")\s*$"),
         "suffix": suffix,
         "units": units,
         "multipliers": {e["word"]: float(e["factor"]) for e in q["multipliers"]},
         "never": never,
+        "never_anchored": never,
+        "never_phone_words": phone_words,
+        "never_phone_re": re.compile("|".join(map(re.escape, phone_words))),
+        "never_next_chars": frozenset(q["never_quantity_next_chars"]),
         "words": {e["text"]: e for e in words},
         "word_re": word_re,
         "ratio": re.compile(q["ratio"]["pattern"]),
@@ -105,37 +129,165 @@ def _lex():
         "gap": int(q["comparator_gap_max"]),
         "double": q["double_marker_rule"]["comparator"],
         "aspiration": tuple(q["aspiration_words"]["words"]),
+        "aspiration_re": re.compile("|".join(map(re.escape, q["aspiration_words"]["words"]))),
         "baseline": tuple(q["baseline_suffixes"]["words"]),
-        "decrease": sorted(q["change_words"]["decrease"]["words"], key=len, reverse=True),
-        "increase": sorted(q["change_words"]["increase"]["words"], key=len, reverse=True),
+        "change_re": re.compile(
+            "|".join(
+                re.escape(w)
+                for w in sorted(
+                    q["change_words"]["decrease"]["words"] + q["change_words"]["increase"]["words"],
+                    key=len,
+                    reverse=True,
+                )
+            )
+        ),
+        "change_kind": {
+            **{w: "decrease" for w in q["change_words"]["decrease"]["words"]},
+            **{w: "increase" for w in q["change_words"]["increase"]["words"]},
+        },
         "money": tuple(q["money_context"]["words"]),
+        "ar_re": re.compile(r"\d+(?:,\d{3}(?!\d))*(?:\.\d+)?"),
+        "cn_re": re.compile(
+            r"[零〇一二两三四五六七八九十百千]+(?=["
+            + re.escape(
+                "".join(
+                    sorted(
+                        {w[0] for w in unit_map if w}
+                        | {e["word"] for e in q["multipliers"]}
+                        | set(q["more_than_infix"]["words"])
+                    )
+                )
+            )
+            + "])"
+        ),
         "more": tuple(q["more_than_infix"]["words"]),
         "count_nouns": sorted(q["count_nouns"]["words"], key=len, reverse=True),
         "ranges": tuple(q["range_separators"]),
         "lists": tuple(q["list_separators"]),
         "per": per,
-        "year_re": re.compile(horizon["year_pattern"] + r"|((?:19|20)\d{2})(?=上半年|下半年)"),
+        "year_re": re.compile(horizon["year_pattern"]),
         "periods": horizon["periods"],
         "relative": horizon["relative"],
         "period_re": re.compile("|".join(map(re.escape, list(horizon["periods"]) + list(horizon["relative"])))),
     }
 
 
-NUMBER = re.compile(r"(?P<ar>\d+(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?)|(?P<cn>[零〇一二两三四五六七八九十百千]+)")
-SENTENCE_END = re.compile(r"[。;；!?！？\n]")
+_SENTENCE_CHARS = frozenset("。;；!?！？\n")
 CLAUSE_END = re.compile(r"[。;；!?！？\n,，:：]")
 
 
-def _mask(text: str) -> str:
-    """``text`` with every never-quantity span replaced by NUL characters."""
-    lex = _lex()
-    if not text:
-        return text
-    chars = list(text)
-    for m in lex["never"].finditer(text):
-        for i in range(m.start(), m.end()):
-            chars[i] = MASK
-    return "".join(chars)
+@dataclass
+class _Ctx:
+    """What one search needs about its text, computed once."""
+
+    s: str
+    sent_breaks: list[int]
+    clause_breaks: list[int]
+    year_pos: list[int]
+    year_end: list[int]
+    year_val: list[tuple[int | None, int | None]]
+    asp_pos: list[int]
+    asp_end: list[int]
+
+    @classmethod
+    def of(cls, s: str) -> _Ctx:
+        lex = _lex()
+        year_pos, year_end, year_val, asp_pos, asp_end = [], [], [], [], []
+        periods, relative = lex["periods"], lex["relative"]
+        for m in lex["year_re"].finditer(s):
+            year_pos.append(m.start())
+            year_end.append(m.end())
+            year_val.append((int(m.group(1)), None))
+        for m in lex["period_re"].finditer(s):
+            word = m.group(0)
+            val = (int(periods[word]), None) if word in periods else (None, int(relative[word]))
+            k = bisect.bisect_left(year_pos, m.start())
+            year_pos.insert(k, m.start())
+            year_end.insert(k, m.end())
+            year_val.insert(k, val)
+        for m in lex["aspiration_re"].finditer(s):
+            asp_pos.append(m.start())
+            asp_end.append(m.end())
+        clause = _bounds(s, CLAUSE_END)
+        return cls(
+            s,
+            [p for p in clause if s[p] in _SENTENCE_CHARS],
+            clause,
+            year_pos,
+            year_end,
+            year_val,
+            asp_pos,
+            asp_end,
+        )
+
+
+class _Never:
+    """Never-quantity spans near candidate numbers, found on demand.
+
+    For a candidate number the never-quantity patterns are tried only where one
+    could start: at the number, just before it (〔, 第, 届, 上一年 …), at its line
+    start, or at 电话 and the like a little before it. Trying everywhere in the
+    text is what made the first version slow.
+    """
+
+    BEFORE = frozenset("〔[［(（第届上下前次")
+    NUMERALS = frozenset("一二三四五六七八九十")
+
+    def __init__(self, s: str) -> None:
+        lex = _lex()
+        self.s = s
+        self.rx = lex["never_anchored"]
+        self.phone = lex["never_phone_words"]
+        self.spans: list[tuple[int, int]] = []
+        self.tried: set[int] = set()
+        self.phone_pos = [m.start() for m in lex["never_phone_re"].finditer(s)]
+        self.next_chars = lex["never_next_chars"]
+
+    def _try(self, p: int) -> None:
+        if p in self.tried or p < 0:
+            return
+        self.tried.add(p)
+        m = self.rx.match(self.s, p)
+        if m is not None and m.end() > p:
+            self.spans.append((p, m.end()))
+
+    def covers(self, a: int, b: int) -> bool:
+        s = self.s
+        # A never-quantity that starts at this number is followed by one of a few
+        # characters (年 月 - + 强 …); most numbers are followed by a unit instead.
+        j = b
+        while j < len(s) and s[j] == " ":
+            j += 1
+        if j < len(s) and s[j] in self.next_chars:
+            self._try(a)
+        k = a - 1
+        while k >= 0 and s[k] != "\n" and s[k].isspace():
+            k -= 1
+        if k < 0 or s[k] == "\n":
+            self._try(k + 1)  # the number opens its line: item numbers (^ patterns)
+        elif a - k <= 5:
+            ch = s[k]
+            if ch in self.BEFORE:
+                self._try(k)
+                if k >= 1 and s[k - 1] in self.BEFORE:
+                    self._try(k - 1)
+            if ch == "届":  # 七届二次: the session pattern starts at the numeral before 届
+                j = k - 1
+                while j >= 0 and s[j] in self.NUMERALS:
+                    j -= 1
+                if j < k - 1:
+                    self._try(j + 1)
+        if self.phone_pos:
+            i = bisect.bisect_left(self.phone_pos, a) - 1
+            while i >= 0 and self.phone_pos[i] >= a - 14:
+                self._try(self.phone_pos[i])
+                i -= 1
+        for x, y in reversed(self.spans):
+            if x < b and a < y:
+                return True
+            if x < a - 64:  # spans are found left to right and are short
+                break
+        return False
 
 
 def _bounds(text: str, pattern: re.Pattern) -> list[int]:
@@ -154,19 +306,20 @@ def _span_of(breaks: list[int], pos: int, n: int) -> tuple[int, int]:
 
 def _unit_at(s: str, j: int, number_is_cn: bool, cn_has_magnitude: bool = False):
     lex = _lex()
-    for word, unit, factor, per, cn_ok in lex["units"]:
-        if s.startswith(word, j):
-            if number_is_cn and not cn_ok and not (cn_has_magnitude and unit in lex["cn_magnitude"]):
-                return None
-            return word, unit, factor, per
-    return None
+    m = lex["unit_re"].match(s, j)
+    if m is None:
+        return None
+    word = m.group(0)
+    unit, factor, per, cn_ok = lex["unit_map"][word]
+    if number_is_cn and not cn_ok and not (cn_has_magnitude and unit in lex["cn_magnitude"]):
+        return None
+    return word, unit, factor, per
 
 
 def _suffix_at(s: str, j: int):
-    for word, comp in _lex()["suffix"]:
-        if s.startswith(word, j):
-            return word, comp
-    return None
+    lex = _lex()
+    m = lex["suffix_re"].match(s, j)
+    return (m.group(0), lex["suffix_map"][m.group(0)]) if m else None
 
 
 def _prefix_before(s: str, i: int, clause_start: int):
@@ -175,9 +328,11 @@ def _prefix_before(s: str, i: int, clause_start: int):
     k = i
     while k > clause_start and s[k - 1] == " ":
         k -= 1
-    for word, comp in lex["prefix"]:
-        if k - len(word) >= clause_start and s.startswith(word, k - len(word)):
-            return word, comp, k - len(word), True
+    lo = max(clause_start, k - lex["prefix_max"])
+    m = lex["prefix_end_re"].search(s, lo, k)
+    if m is not None:
+        word = m.group(0).rstrip()
+        return word, lex["prefix_map"][word], m.start(), True
     # 不超过设备、软件实际投资的30%: comparator, a short phrase ending in 的, the number.
     if k > clause_start and s[k - 1] == "的":
         lo = max(clause_start, k - 1 - lex["gap"] - 6)
@@ -194,20 +349,14 @@ def _prefix_before(s: str, i: int, clause_start: int):
 
 
 def _per_unit(s: str, clause_start: int, i: int, unit_per: str | None) -> str | None:
+    lex = _lex()
     found: list[str] = []
-    window = s[clause_start:i]
-    pos = 0
     every = False
-    while pos < len(window):
-        for word, per, needs_every in _lex()["per"]:
-            if window.startswith(word, pos):
-                if (every or not needs_every) and per not in found:
-                    found.append(per)
-                every = every or not needs_every
-                pos += len(word)
-                break
-        else:
-            pos += 1
+    for m in lex["per_re"].finditer(s, clause_start, i):
+        per, needs_every = lex["per_map"][m.group(0)]
+        if (every or not needs_every) and per not in found:
+            found.append(per)
+        every = every or not needs_every
     if unit_per and unit_per not in found:
         found.append(unit_per)
     return "_".join(found) if found else None
@@ -217,71 +366,64 @@ def _change(s: str, clause_start: int, i: int, floor: int) -> str | None:
     """Direction of change named by a verb just before the number, if any."""
     lex = _lex()
     lo = max(clause_start, floor, i - 12)
-    window = s[lo:i]
-    cut = window.rfind("、")
+    cut = s.rfind("、", lo, i)
     if cut >= 0:
-        window = window[cut + 1 :]
-    best = None  # (end position, kind, word)
-    for kind in ("decrease", "increase"):
-        for w in lex[kind]:
-            p = window.rfind(w)
-            if p < 0:
-                continue
-            if len(w) == 1 and p != len(window) - 1:
-                continue
-            if best is None or p + len(w) > best[0]:
-                best = (p + len(w), kind, w)
-    if best is None:
+        lo = cut + 1
+    last = None
+    for m in lex["change_re"].finditer(s, lo, i):
+        word = m.group(0)
+        if len(word) == 1 and m.end() != i:
+            continue  # 降, 增: only right before the number
+        last = m
+    if last is None:
         return None
-    if window[best[0] :].startswith(("至", "到")):
+    if s.startswith(("至", "到"), last.end()):
         return None  # 降至1%: a level, not a change
-    return best[1]
+    return lex["change_kind"][last.group(0)]
 
 
-def _aspirational(s: str, sent_start: int, i: int, clause_breaks: list[int], masked: str) -> bool:
+def _aspirational(ctx: _Ctx, sent_start: int, i: int) -> bool:
     """力争/争取 mark a target as aspirational within the marker's clause.
 
     A marker whose clause holds only a horizon (力争到2025年,) frames the rest
     of the sentence.
     """
-    window = s[sent_start:i]
-    for w in _lex()["aspiration"]:
-        p = window.rfind(w)
-        if p < 0:
+    s = ctx.s
+    lex = _lex()
+    k = bisect.bisect_left(ctx.asp_pos, i)
+    while k > 0:
+        k -= 1
+        pos, end = ctx.asp_pos[k], ctx.asp_end[k]
+        if pos < sent_start:
+            break
+        if end > i:
             continue
-        pos = sent_start + p
-        c_start, c_end = _span_of(clause_breaks, pos, len(s))
+        c_start, c_end = _span_of(ctx.clause_breaks, pos, len(s))
         if c_start <= i < c_end + 1:
             return True
-        rest = masked[pos + len(w) : c_end]
-        if len(rest) <= 10 and MASK in rest:
+        rest = s[end:c_end]
+        if len(rest) <= 12 and (lex["year_re"].search(rest) or lex["period_re"].search(rest)):
             return True
     return False
 
 
-def _target_year(s: str, sent_start: int, i: int) -> tuple[int | None, int | None]:
-    lex = _lex()
-    window = s[sent_start:i]
-    year, rel, last = None, None, -1
-    for m in lex["year_re"].finditer(window):
-        y = m.group(1) or m.group(2)
-        if m.start() > last:
-            year, rel, last = int(y), None, m.start()
-    for m in lex["period_re"].finditer(window):
-        if m.start() > last:
-            word = m.group(0)
-            if word in lex["periods"]:
-                year, rel = int(lex["periods"][word]), None
-            else:
-                year, rel = None, int(lex["relative"][word])
-            last = m.start()
-    return year, rel
+def _target_year(ctx: _Ctx, sent_start: int, i: int) -> tuple[int | None, int | None]:
+    """The last year, period or relative year named in the sentence before ``i``."""
+    k = bisect.bisect_left(ctx.year_pos, i)
+    while k > 0:
+        k -= 1
+        if ctx.year_pos[k] < sent_start:
+            return None, None
+        if ctx.year_end[k] <= i:
+            return ctx.year_val[k]
+    return None, None
 
 
 def _number_value(m: re.Match) -> float | None:
-    if m.group("ar"):
-        return float(m.group("ar").replace(",", ""))
-    v = cn_to_int(m.group("cn"))
+    g = m.group()
+    if g[0].isdigit():
+        return float(g.replace(",", ""))
+    v = cn_to_int(g)
     return float(v) if v is not None else None
 
 
@@ -311,15 +453,32 @@ def _skip_spaces(s: str, j: int, limit: int = 2) -> int:
     return k if k < len(s) and s[k] != " " else j
 
 
-def _scan_number(s: str, masked: str, m: re.Match, sent: tuple[int, int]) -> _Raw | None:
+_match_start = operator.methodcaller("start")
+
+
+_YEAR_TAIL = ("年", "上半年", "下半年")
+
+
+def _is_year(s: str, m: re.Match) -> bool:
+    """2019 before 年: a year, never a quantity."""
+    g = m.group()
+    if len(g) != 4 or g[:2] not in ("19", "20") or not g.isdigit():
+        return False
+    j = m.end()
+    while j < len(s) and s[j] == " ":
+        j += 1
+    return s.startswith(_YEAR_TAIL, j)
+
+
+def _scan_number(s: str, m: re.Match, sent_breaks: list[int]) -> _Raw | None:
     lex = _lex()
     value = _number_value(m)
     if value is None:
         return None
-    cn = m.group("cn") is not None
+    cn = not m.group()[0].isdigit()
     ns, j = m.start(), m.end()
     j = _skip_spaces(s, j)
-    if ns > 0 and masked[ns - 1] in ("每",) and cn:
+    if ns > 0 and s[ns - 1] == "每" and cn:
         return None  # 每两年: a frequency, not a quantity
     if cn and ns > 0 and s[ns - 1] == "第":
         return None
@@ -338,7 +497,7 @@ def _scan_number(s: str, masked: str, m: re.Match, sent: tuple[int, int]) -> _Ra
     if j < len(s) and s[j] in lex["more"] and not s.startswith(("余额",), j):
         more = True
         j += 1
-    cn_text = m.group("cn") or ""
+    cn_text = m.group() if cn else ""
     magnitude = cn and (bool(mult_word) or more or (len(cn_text) >= 2 and any(ch in "十百千" for ch in cn_text)))
     u = _unit_at(s, j, cn, magnitude)
     if u is not None:
@@ -352,7 +511,8 @@ def _scan_number(s: str, masked: str, m: re.Match, sent: tuple[int, int]) -> _Ra
             if s.startswith(noun, j):
                 end = j + len(noun) if noun.startswith("(") else j
                 return _Raw(ns, end, value, mult, "count", s[m.end() : end], 1.0, None, more, cn, m.group(0))
-        sentence = s[sent[0] : sent[1]]
+        a, b = _span_of(sent_breaks, ns, len(s))
+        sentence = s[a:b]
         if any(w in sentence for w in lex["money"]):
             return _Raw(ns, j, value, mult, "CNY", mult_word, 1.0, None, more, cn, m.group(0))
         return None
@@ -383,15 +543,20 @@ def _search(text: str) -> list[Quantity]:
         return []
     lex = _lex()
     s = normalize_width(text)
-    masked = _mask(s)
-    sent_breaks = _bounds(s, SENTENCE_END)
-    clause_breaks = _bounds(s, CLAUSE_END)
-    n = len(s)
+    never = _Never(s)
+    ctx = _Ctx.of(s)
+    sent_breaks, clause_breaks = ctx.sent_breaks, ctx.clause_breaks
 
     raws: list[_Raw] = []
-    for m in NUMBER.finditer(masked):
-        sent = _span_of(sent_breaks, m.start(), n)
-        r = _scan_number(s, masked, m, sent)
+    # Arabic numbers and Chinese numerals (only before a unit, a multiplier or 多/余):
+    # two simple scans sorted together are cheaper than one regex with alternatives.
+    matches = list(lex["ar_re"].finditer(s))
+    matches += lex["cn_re"].finditer(s)
+    matches.sort(key=_match_start)
+    for m in matches:
+        if _is_year(s, m) or never.covers(m.start(), m.end()):
+            continue
+        r = _scan_number(s, m, sent_breaks)
         if r is not None:
             raws.append(r)
 
@@ -411,7 +576,7 @@ def _search(text: str) -> list[Quantity]:
             if between in lex["ranges"] and nxt.unit is not None and (r.unit is None or r.unit == nxt.unit):
                 lo = r.value * (r.mult if r.unit else nxt.mult) * (r.factor if r.unit else nxt.factor)
                 hi = nxt.value * nxt.mult * nxt.factor
-                q = _finish(s, masked, r.start, nxt.end, lo, nxt, sent_breaks, clause_breaks, hi=hi, floor=floor)
+                q = _finish(s, text, r.start, nxt.end, lo, nxt, sent_breaks, clause_breaks, hi=hi, floor=floor, ctx=ctx)
                 if q is not None:
                     out.append(q)
                 used_until = q.end if q else nxt.end
@@ -429,7 +594,7 @@ def _search(text: str) -> list[Quantity]:
                     val = x.value * donor.mult * donor.factor
                     q = _finish(
                         s,
-                        masked,
+                        text,
                         x.start,
                         x.end,
                         val,
@@ -445,29 +610,24 @@ def _search(text: str) -> list[Quantity]:
                 continue
             k += 1
             continue
-        q = _finish(s, masked, r.start, r.end, r.value * r.mult * r.factor, r, sent_breaks, clause_breaks, floor=floor)
+        q = _finish(
+            s, text, r.start, r.end, r.value * r.mult * r.factor, r, sent_breaks, clause_breaks, floor=floor, ctx=ctx
+        )
         if q is not None:
             out.append(q)
             used_until = q.end
         k += 1
 
-    out.extend(_word_quantities(s, masked, sent_breaks, clause_breaks))
-    out.extend(_word_shares(s, masked, sent_breaks, clause_breaks))
-    out.extend(_ratios(s, masked, sent_breaks, clause_breaks))
+    out.extend(_word_quantities(s, text, sent_breaks, clause_breaks, ctx))
+    out.extend(_word_shares(s, text, sent_breaks, clause_breaks, ctx))
+    out.extend(_ratios(s, text, never, sent_breaks, clause_breaks, ctx))
     out.sort(key=lambda q: (q.start, q.end))
-    # Re-slice text from the caller's string so that text == source[start:end].
-    return [_with_text(q, text) for q in out]
-
-
-def _with_text(q: Quantity, source: str) -> Quantity:
-    from dataclasses import replace
-
-    return replace(q, text=source[q.start : q.end])
+    return out
 
 
 def _finish(
     s: str,
-    masked: str,
+    source: str,
     start: int,
     end: int,
     value: float,
@@ -477,6 +637,7 @@ def _finish(
     hi: float | None = None,
     unit_zh: str | None = None,
     floor: int = 0,
+    ctx: _Ctx | None = None,
 ) -> Quantity | None:
     n = len(s)
     sent_start, sent_end = _span_of(sent_breaks, start, n)
@@ -514,21 +675,22 @@ def _finish(
     unit = r.unit
     if unit is None:
         return None
+    ctx = ctx or _Ctx.of(s)
     per = _per_unit(s, clause_start, qstart, r.per)
-    year, rel = _target_year(s, sent_start, qstart)
+    year, rel = _target_year(ctx, sent_start, qstart)
     tail = s[qend : qend + 6]
     baseline = any(tail.startswith(w) for w in _lex()["baseline"])
     return Quantity(
         value=_tidy(value),
         unit=unit,
         comparator=comp,
-        text=s[qstart:qend],
+        text=source[qstart:qend],
         start=qstart,
         end=qend,
         unit_zh=unit_zh if unit_zh is not None else r.unit_zh,
         value_max=_tidy(hi) if hi is not None else None,
         per_unit=per,
-        aspirational=(not baseline) and _aspirational(s, sent_start, qstart, clause_breaks, masked),
+        aspirational=(not baseline) and _aspirational(ctx, sent_start, qstart),
         change=_change(s, clause_start, qstart, floor),
         target_year=year,
         relative_year=rel,
@@ -546,13 +708,13 @@ def _tidy(v: float) -> float:
     return float(f"{v:.12g}")
 
 
-def _word_quantities(s: str, masked: str, sent_breaks, clause_breaks) -> list[Quantity]:
+def _word_quantities(s: str, source: str, sent_breaks, clause_breaks, ctx: _Ctx) -> list[Quantity]:
     lex = _lex()
     out = []
-    for m in lex["word_re"].finditer(masked):
+    for m in lex["word_re"].finditer(s):
         e = lex["words"][m.group(0)]
         r = _Raw(m.start(), m.end(), float(e["value"]), 1.0, e["unit"], m.group(0), 1.0, None, False, True, m.group(0))
-        q = _finish(s, masked, m.start(), m.end(), float(e["value"]), r, sent_breaks, clause_breaks)
+        q = _finish(s, source, m.start(), m.end(), float(e["value"]), r, sent_breaks, clause_breaks, ctx=ctx)
         if q is not None:
             out.append(q)
     return out
@@ -572,31 +734,43 @@ def _cn_decimal(text: str) -> float | None:
     return float(f"{w}.{digits}")
 
 
-def _word_shares(s: str, masked: str, sent_breaks, clause_breaks) -> list[Quantity]:
+def _word_shares(s: str, source: str, sent_breaks, clause_breaks, ctx: _Ctx) -> list[Quantity]:
     out = []
     lex = _lex()
-    for m in lex["share_re"].finditer(masked):
+    for m in lex["share_re"].finditer(s):
         prefix, number = m.group(1), m.group(2)
         value = _cn_decimal(number)
         if value is None:
             continue
         unit, factor = next((u, f) for p, u, f in lex["shares"] if p == prefix)
         r = _Raw(m.start(), m.end(), value, 1.0, unit, prefix, factor, None, False, True, m.group(0))
-        q = _finish(s, masked, m.start(), m.end(), value * factor, r, sent_breaks, clause_breaks)
+        q = _finish(s, source, m.start(), m.end(), value * factor, r, sent_breaks, clause_breaks, ctx=ctx)
         if q is not None:
             out.append(q)
     return out
 
 
-def _ratios(s: str, masked: str, sent_breaks, clause_breaks) -> list[Quantity]:
+_COLON = re.compile("[∶:]")
+_NUM_TAIL = re.compile(r"[\d.]+\s*$")
+
+
+def _ratios(s: str, source: str, never: _Never, sent_breaks, clause_breaks, ctx: _Ctx) -> list[Quantity]:
     out = []
-    for m in _lex()["ratio"].finditer(masked):
+    rx = _lex()["ratio"]
+    for c in _COLON.finditer(s):
+        k = c.start()
+        head = _NUM_TAIL.search(s, max(0, k - 12), k)
+        if head is None:
+            continue
+        m = rx.match(s, head.start())
+        if m is None or never.covers(m.start(), m.end()):
+            continue
         a = float(m.group("a") or m.group("c"))
         b = float(m.group("b") or m.group("d"))
         if b == 0:
             continue
         r = _Raw(m.start(), m.end(), a / b, 1.0, "ratio", m.group(0), 1.0, None, False, False, m.group(0))
-        q = _finish(s, masked, m.start(), m.end(), a / b, r, sent_breaks, clause_breaks)
+        q = _finish(s, source, m.start(), m.end(), a / b, r, sent_breaks, clause_breaks, ctx=ctx)
         if q is not None:
             out.append(q)
     return out

@@ -1,0 +1,60 @@
+"""The extractor's speed-ups must not change what it finds.
+
+``_Never`` tries the never-quantity patterns only near candidate numbers; a
+plain scan tries them at every position. On every seed (and on perturbed
+copies) both must skip exactly the same candidates.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from policystats import quantities as Q
+from policystats.clean import normalize_width
+from policystats.synthetic import perturb
+from tests.conftest import RAW
+
+SEEDS = sorted(p.stem for p in RAW.glob("*.txt"))
+
+
+def _full_never_spans(s: str) -> list[tuple[int, int]]:
+    rx = Q._lex()["never_anchored"]
+    spans = []
+    for p in range(len(s)):
+        m = rx.match(s, p)
+        if m is not None and m.end() > p:
+            spans.append((p, m.end()))
+    return spans
+
+
+def _candidates(s: str) -> list[tuple[int, int]]:
+    lex = Q._lex()
+    ms = sorted([*lex["ar_re"].finditer(s), *lex["cn_re"].finditer(s)], key=lambda m: m.start())
+    return [m.span() for m in ms if not Q._is_year(s, m)]
+
+
+def _compare(text: str) -> None:
+    s = normalize_width(text)
+    full = _full_never_spans(s)
+    never = Q._Never(s)
+    cands = _candidates(s)
+    assert cands, "no candidate numbers: the test would be empty"
+    lazy = [never.covers(a, b) for a, b in cands]
+    plain = [any(x < b and a < y for x, y in full) for a, b in cands]
+    diff = [(s[a:b], s[max(0, a - 8) : b + 8]) for (a, b), u, v in zip(cands, lazy, plain, strict=True) if u != v]
+    assert diff == []
+    assert sum(plain) > 0, "no never-quantity at all: the comparison proves nothing"
+
+
+@pytest.mark.parametrize("doc_id", SEEDS)
+def test_lazy_never_spans_equal_a_full_scan(doc_id: str) -> None:
+    _compare((RAW / f"{doc_id}.txt").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_lazy_never_spans_equal_a_full_scan_on_perturbed_text(seed: int) -> None:
+    rng = random.Random(seed)
+    for doc_id in SEEDS:
+        _compare(perturb((RAW / f"{doc_id}.txt").read_text(encoding="utf-8"), rng))
