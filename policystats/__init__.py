@@ -19,6 +19,7 @@ __all__ = [
     "load_documents",
     "load_measures",
     "parse_quantity",
+    "query",
     "search_quantities",
 ]
 
@@ -32,10 +33,11 @@ _LAZY = {
     "build": ("policystats.api", "build"),
     "load_documents": ("policystats.api", "load_documents"),
     "load_measures": ("policystats.api", "load_measures"),
+    "query": ("policystats.api", "query"),
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .api import build, load_documents, load_measures
+    from .api import build, load_documents, load_measures, query
     from .quantities import Quantity, parse_quantity, search_quantities
     from .schema import MeasureSchema
 

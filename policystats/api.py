@@ -1,4 +1,4 @@
-"""The functions most users call: load the documents and the measures table, build it."""
+"""The functions most users call: load the documents and the measures table, build it, query it."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import schema
-from .corpus import Document, load_corpus, read_catalog
-from .errors import SchemaError
-from .paths import ProjectPaths, get_paths, relative_to_root
-from .table import document_rows, document_structure
+from .corpus import read_catalog
+from .paths import get_paths
 
 
 @dataclass
@@ -22,6 +20,7 @@ class BuildSummary:
     n_rows: int
     per_document: pd.DataFrame
     per_category: pd.DataFrame
+    cached: int = 0
     outputs: list[str] = field(default_factory=list)
 
 
@@ -33,76 +32,57 @@ def load_documents(root: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     return df
 
 
-def measures_frame(rows: list[dict]) -> pd.DataFrame:
-    """Rows to a validated table in a stable order."""
-    df = pd.DataFrame(rows, columns=schema.COLUMNS) if rows else pd.DataFrame(columns=schema.COLUMNS)
-    df = df.sort_values(["doc_id", "measure_order", "quantity_index"], kind="stable").reset_index(drop=True)
-    return schema.validate(schema.coerce(df))
-
-
-def verify_spans(df: pd.DataFrame, docs: list[Document]) -> None:
-    """Check raw[span_start:span_end] == quantity_text for every quantity row."""
-    raw = {d.doc_id: d.raw for d in docs}
-    q = df[df["quantity_id"].notna()]
-    bad = [
-        r.quantity_id for r in q.itertuples() if raw[r.doc_id][int(r.span_start) : int(r.span_end)] != r.quantity_text
-    ]
-    if bad:
-        raise SchemaError(f"{len(bad)} quantity spans do not reproduce their text, e.g. {bad[:3]}")
-
-
-def _document_summary(doc: Document, rows: list[dict]) -> dict:
-    structure, notes = document_structure(doc)
-    return {
-        "doc_id": doc.doc_id,
-        "sha256": doc.meta["sha256"],
-        "city": doc.meta["city_en"],
-        "parts": len(structure.parts),
-        "measures": sum(1 for b in structure.blocks if b.block_kind == "item"),
-        "blocks": len(structure.blocks),
-        "quantities": sum(1 for r in rows if r["quantity_id"]),
-        "warnings": " | ".join(structure.warnings),
-        "repairs": " | ".join(notes),
-    }
-
-
-def _build_rows(paths: ProjectPaths, docs: list[Document] | None = None) -> tuple[list[dict], pd.DataFrame]:
-    rows: list[dict] = []
-    per_doc = []
-    for doc in docs if docs is not None else load_corpus(paths):
-        doc_rows = document_rows(doc, relative_to_root(doc.path, paths.root))
-        rows.extend(doc_rows)
-        per_doc.append(_document_summary(doc, doc_rows))
-    return rows, pd.DataFrame(per_doc)
-
-
 def category_counts(df: pd.DataFrame) -> pd.DataFrame:
     q = df[df["quantity_id"].notna()]
     return q.groupby(["city", "category"]).size().unstack(fill_value=0)
 
 
-def build(root: str | os.PathLike[str] | None = None) -> BuildSummary:
-    """Build ``data/processed/measures.csv`` and ``.parquet`` from the corpus."""
+def build(
+    root: str | os.PathLike[str] | None = None,
+    *,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    use_cache: bool = True,
+    progress: bool = False,
+) -> BuildSummary:
+    """Build ``data/processed/`` from the corpus: measures.csv, measures.parquet, parquet/ per document.
+
+    ``jobs`` documents are processed at once (a process pool, or Dask workers
+    with ``engine="dask"``); results are cached per document, so a rebuild
+    only redoes documents whose bytes, catalog row or extractor changed.
+    """
+    from .engine import run_build
+
     paths = get_paths(root)
     # Load inputs.
-    docs = load_corpus(paths)
-    # Process data.
-    rows, per_doc = _build_rows(paths, docs)
-    df = measures_frame(rows)
-    verify_spans(df, docs)
-    # Save outputs.
-    write_outputs(df, per_doc, paths)
-    outputs = [
-        relative_to_root(p, paths.root) for p in (paths.measures_csv, paths.measures_parquet, paths.documents_csv)
-    ]
-    return BuildSummary(len(per_doc), len(df), per_doc, category_counts(df), outputs)
+    rows = read_catalog(paths)
+    # Process data, and save outputs as they come.
+    bar = _progress if progress else None
+    result = run_build(rows, paths, jobs=jobs, engine=engine, scheduler=scheduler, use_cache=use_cache, progress=bar)
+    per_category = _category_counts_from_csv(paths.measures_csv)
+    return BuildSummary(
+        len(result.per_document), result.n_rows, result.per_document, per_category, result.cached, result.outputs
+    )
 
 
-def write_outputs(df: pd.DataFrame, per_doc: pd.DataFrame, paths: ProjectPaths) -> None:
-    paths.processed.mkdir(parents=True, exist_ok=True)
-    df.to_csv(paths.measures_csv, index=False, lineterminator="\n")
-    df.to_parquet(paths.measures_parquet, index=False)
-    per_doc.to_csv(paths.documents_csv, index=False, lineterminator="\n")
+def _progress(chunks, total):
+    from tqdm import tqdm
+
+    return tqdm(chunks, total=total, desc="documents", unit="doc")
+
+
+def _category_counts_from_csv(path) -> pd.DataFrame:
+    counts: dict[tuple[str, str], int] = {}
+    for chunk in pd.read_csv(path, usecols=["city", "category", "quantity_id"], dtype=str, chunksize=200_000):
+        c = chunk[chunk["quantity_id"].notna()].groupby(["city", "category"]).size()
+        for k, v in c.items():
+            counts[k] = counts.get(k, 0) + int(v)
+    if not counts:
+        return pd.DataFrame()
+    s = pd.Series(counts)
+    s.index = pd.MultiIndex.from_tuples(s.index, names=["city", "category"])
+    return s.unstack(fill_value=0)
 
 
 def read_measures_csv(path: os.PathLike[str] | str) -> pd.DataFrame:
@@ -111,7 +91,7 @@ def read_measures_csv(path: os.PathLike[str] | str) -> pd.DataFrame:
     return schema.validate(df, where=str(path))
 
 
-def _is_current(paths: ProjectPaths) -> bool:
+def _is_current(paths) -> bool:
     """Does the processed table come from the documents now in the catalog?"""
     if not (paths.measures_csv.exists() and paths.documents_csv.exists()):
         return False
@@ -131,10 +111,49 @@ def load_measures(root: str | os.PathLike[str] | None = None) -> pd.DataFrame:
         return read_measures_csv(paths.measures_csv)
     import warnings
 
+    from .engine import process_document
+
     warnings.warn(
         "data/processed/measures.csv is missing or older than the catalog; building the table in memory. "
         "Run `policystats build` to save it.",
         stacklevel=2,
     )
-    rows, _ = _build_rows(paths)
-    return measures_frame(rows)
+    rows = sorted(read_catalog(paths), key=lambda r: r["doc_id"])
+    chunks = [process_document(str(paths.root), r, use_cache=False).table for r in rows]
+    df = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=schema.COLUMNS)
+    return schema.validate(schema.coerce(df))
+
+
+def query(sql: str, root: str | os.PathLike[str] | None = None, *, output: str = "pandas"):
+    """Run SQL with DuckDB over the Parquet output, without loading the table into pandas.
+
+    The table is the view ``measures`` (every per-document Parquet file under
+    ``data/processed/parquet/``). Returns a pandas DataFrame of the *result*;
+    ``output="arrow"`` returns a pyarrow Table, ``"relation"`` the DuckDB relation.
+
+    >>> query("select count(*) as n from measures where category = 'procurement_share'")["n"].iloc[0]
+    np.int64(5)
+    """
+    import duckdb
+
+    from .errors import PolicystatsError
+
+    if output not in ("pandas", "arrow", "relation"):
+        raise PolicystatsError(f"unknown output {output!r}; use pandas, arrow or relation")
+    paths = get_paths(root)
+    files = paths.parquet_dataset
+    if not files.exists() or not any(files.glob("*.parquet")):
+        raise PolicystatsError(f"{files} has no Parquet files; run `policystats build` first")
+    con = duckdb.connect()
+    glob = (files / "*.parquet").as_posix()
+    con.execute(f"create view measures as select * from read_parquet('{glob}', union_by_name=true)")
+    try:
+        rel = con.sql(sql)
+    except duckdb.Error as exc:
+        raise PolicystatsError(f"query failed: {exc}") from exc
+    if output == "relation":
+        return rel
+    if output == "arrow":
+        # duckdb >= 1.4 names it to_arrow_table; older releases return a Table from arrow()
+        return rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+    return rel.df()

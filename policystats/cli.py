@@ -27,9 +27,24 @@ Typical use:
 def _cmd_build(args: argparse.Namespace) -> int:
     from .api import build
 
-    summary = build(args.root)
+    summary = build(
+        args.root,
+        jobs=args.jobs,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        use_cache=not args.no_cache,
+        progress=not args.quiet,
+    )
     df = summary.per_document
-    print(f"Built {summary.n_rows} rows from {summary.n_documents} documents.")
+    print(f"Built {summary.n_rows} rows from {summary.n_documents} documents ({summary.cached} from the cache).")
+    if len(df) > 40:
+        print(
+            f"{int(df['measures'].sum())} measures, {int(df['quantities'].sum())} quantities; per-document counts "
+            "are in data/processed/documents.csv"
+        )
+        for out in summary.outputs:
+            print(f"wrote {out}")
+        return 0
     width = max([len(d) for d in df["doc_id"]] + [8])
     print(f"{'document':{width}}  {'city':13} {'parts':>5} {'measures':>8} {'blocks':>6} {'quantities':>10}")
     for row in df.itertuples():
@@ -43,6 +58,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
     print(summary.per_category.T.to_string())
     for out in summary.outputs:
         print(f"wrote {out}")
+    return 0
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from .api import query
+
+    print(query(args.sql, args.root).to_string(index=False))
     return 0
 
 
@@ -151,7 +173,21 @@ def make_parser() -> argparse.ArgumentParser:
         description="Clean, segment and extract every catalogued document, then write "
         "data/processed/measures.csv, measures.parquet and documents.csv. Prints one line per document.",
     )
+    p.add_argument("--jobs", type=int, default=1, help="documents processed at once (a process pool); default 1")
+    p.add_argument("--engine", choices=["local", "dask"], default="local", help="local processes or a Dask cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a LocalCluster)")
+    p.add_argument("--no-cache", action="store_true", help="recompute every document (ignore .cache/build)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser(
+        "query",
+        help="run SQL with DuckDB over the Parquet output (table: measures)",
+        description="Query data/processed/parquet/*.parquet with DuckDB without loading the table into pandas. "
+        'Example: policystats query "select city, category, count(*) from measures group by all"',
+    )
+    p.add_argument("sql", help="a DuckDB SQL statement over the view `measures`")
+    p.set_defaults(func=_cmd_query)
 
     p = sub.add_parser(
         "add",
@@ -248,6 +284,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `policystats build | head`; the outputs are already written
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

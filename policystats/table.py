@@ -167,12 +167,41 @@ def document_structure(doc: Document) -> tuple[Structure, list[str]]:
     return parse_structure(doc.doc_id, text), notes
 
 
-def document_rows(doc: Document, source_path: str) -> list[dict[str, Any]]:
-    """The table rows of one document: one per quantity, one per block without any."""
-    structure, _ = document_structure(doc)
+def _rows(doc: Document, structure: Structure, source_path: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for block in structure.blocks:
         base = _block_columns(doc, block, source_path)
         found = _quantity_rows(doc, block, base)
         rows.extend(found if found else [base | EMPTY_QUANTITY])
     return rows
+
+
+def document_rows(doc: Document, source_path: str) -> list[dict[str, Any]]:
+    """The table rows of one document: one per quantity, one per block without any."""
+    structure, _ = document_structure(doc)
+    return _rows(doc, structure, source_path)
+
+
+def document_table(doc: Document, source_path: str):
+    """One document's validated table chunk, and a summary line for the build report."""
+    import pandas as pd
+
+    from . import schema
+
+    structure, notes = document_structure(doc)
+    rows = _rows(doc, structure, source_path)
+    df = pd.DataFrame(rows, columns=schema.COLUMNS)
+    df = df.sort_values(["measure_order", "quantity_index"], kind="stable").reset_index(drop=True)
+    df = schema.validate(schema.coerce(df), where=f"the table of {doc.doc_id}")
+    summary = {
+        "doc_id": doc.doc_id,
+        "sha256": doc.meta["sha256"],
+        "city": doc.meta["city_en"],
+        "parts": len(structure.parts),
+        "measures": sum(1 for b in structure.blocks if b.block_kind == "item"),
+        "blocks": len(structure.blocks),
+        "quantities": int(df["quantity_id"].notna().sum()),
+        "warnings": " | ".join(structure.warnings),
+        "repairs": " | ".join(notes),
+    }
+    return df, summary
