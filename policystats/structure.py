@@ -248,6 +248,12 @@ def _find_parts(lines: list[Line]) -> list[Part]:
             part.part_id = f"annex{part.annex_number}"
         else:
             part.part_id = kind if counts[kind] == 1 else f"{kind}{counts[kind]}"
+        taken = {p.part_id for p in parts}
+        if part.part_id in taken:  # two annexes numbered alike (附件3 twice): keep both, ids unique
+            k = 2
+            while f"{part.part_id}~{k}" in taken:
+                k += 1
+            part.part_id = f"{part.part_id}~{k}"
         parts.append(part)
     return parts
 
@@ -502,7 +508,11 @@ def _parse(doc_id: str, text: MappedText) -> Structure:
     lines = split_lines(text)
     parts = _find_parts(lines)
     blocks: list[Block] = []
-    notes: list[str] = []
+    notes: list[str] = [
+        f"{doc_id}: two parts are numbered {p.part_id.split('~')[0]}; the repeat is {p.part_id}"
+        for p in parts
+        if "~" in p.part_id
+    ]
     order = 0
     first_lead_declared = False
 
@@ -553,7 +563,10 @@ def _parse(doc_id: str, text: MappedText) -> Structure:
             chain = _path(node)
             key = ".".join(str(n.number) if n.number is not None else n.marker for n in chain)
             used[key] = used.get(key, 0) + 1
-            if used[key] > 1:
+            if used[key] > 1:  # the source numbers two items alike: keep both, ids stay unique
+                notes.append(
+                    f"{doc_id}: item number {key} repeats in part {part.part_id}; the repeat is {key}~{used[key]}"
+                )
                 key = f"{key}~{used[key]}"
             section = " / ".join([part.part_id] + [n.marker for n in chain])
             headings = " / ".join(n.title for n in chain[:-1] if n.title)

@@ -24,15 +24,25 @@ from .corpus import CATALOG_COLUMNS, read_catalog
 from .paths import ProjectPaths, get_paths
 
 _DIGITS = re.compile(r"\d+")
+_ITEM_AFTER = re.compile(r"[.．、](?!\d)")
 
 
 def perturb(text: str, rng: random.Random) -> str:
-    """Replace every digit run by random digits of the same length; keep 19xx/20xx years."""
+    """Replace every digit run by random digits of the same length.
+
+    Years (19xx, 20xx), item numbers that open a line (1. 2、) and annex
+    numbers (附件2) are kept.
+    """
 
     def repl(m: re.Match) -> str:
         g = m.group()
         if len(g) == 4 and g[:2] in ("19", "20"):
             return g
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if not text[line_start : m.start()].strip() and _ITEM_AFTER.match(text, m.end()):
+            return g  # an item number (1. 2、) keeps the document's structure
+        if text.endswith("附件", 0, m.start()):
+            return g  # so does an annex number
         first = str(rng.randint(1, 9)) if len(g) > 1 or g != "0" else "0"
         return first + "".join(str(rng.randint(0, 9)) for _ in range(len(g) - 1))
 

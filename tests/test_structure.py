@@ -425,3 +425,32 @@ def test_pingdingshan_index_card_is_not_a_part():
     first = structure("pingdingshan-2022-huiqi").parts[0]
     assert all("索引号" not in line.s for line in first.header)
     assert re.match("平顶山市人民政府办公室关于", first.title)
+
+
+# ---------------------------------------------------------------- numbering slips
+
+
+def test_two_annexes_numbered_alike_keep_distinct_ids():
+    # A numbering slip in the source: the third annex is headed 附件2 as well.
+    raw = raw_text("pingdingshan-2022-huiqi")
+    assert raw.count("\n附件3\n") == 1
+    slipped = raw.replace("\n附件3\n", "\n附件2\n")
+    with pytest.warns(StructureWarning, match="two parts are numbered annex2; the repeat is annex2~2"):
+        st = parse_structure("slip", clean(slipped))
+    ids = [p.part_id for p in st.parts]
+    assert ids.count("annex2") == 1 and "annex2~2" in ids and "annex3" not in ids
+    measure_ids = [b.measure_id for b in st.blocks]
+    assert len(measure_ids) == len(set(measure_ids))
+    # nothing lost: the same blocks as the document without the slip
+    assert len(st.blocks) == len(structure("pingdingshan-2022-huiqi").blocks)
+
+
+def test_two_items_numbered_alike_keep_distinct_ids():
+    # （四）促进市场公平竞争 renumbered （三）: two items (三) under 二、优化发展环境.
+    raw = raw_text("yanjiang-2020-sme-plan")
+    assert raw.count("（四）促进市场公平竞争") == 1
+    slipped = raw.replace("（四）促进市场公平竞争", "（三）促进市场公平竞争")
+    with pytest.warns(StructureWarning, match=r"item number 2\.3 repeats in part plan; the repeat is 2\.3~2"):
+        st = parse_structure("slip", clean(slipped))
+    got = [(b.measure_id, b.text.text[:6]) for b in st.blocks if b.block_kind == "item"][2:4]
+    assert got == [("slip:plan:2.3", "降低市场准入"), ("slip:plan:2.3~2", "促进市场公平")]
