@@ -18,6 +18,9 @@ import yaml
 from .errors import LexiconError
 from .paths import LEXICON_DIR
 
+# libyaml's safe loader when PyYAML was built with it: ten times faster at start-up.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 FILES = (
     "cleaning.yaml",
     "structure.yaml",
@@ -39,7 +42,7 @@ def load(name: str) -> Any:
             with path.open(encoding="utf-8", newline="") as fh:
                 return list(csv.DictReader(fh))
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=_Loader)
     except (yaml.YAMLError, csv.Error) as exc:
         raise LexiconError(f"{path.name}: cannot parse ({exc})") from exc
 

@@ -42,6 +42,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
             f"{int(df['measures'].sum())} measures, {int(df['quantities'].sum())} quantities; per-document counts "
             "are in data/processed/documents.csv"
         )
+        warned = df[df["warnings"].fillna("").astype(str).str.len() > 0]
+        if len(warned):
+            print(f"{len(warned)} documents have warnings (column `warnings` of documents.csv), e.g.:")
+            for row in warned.head(3).itertuples():
+                print(f"  {str(row.warnings)[:200]}")
         for out in summary.outputs:
             print(f"wrote {out}")
         return 0
@@ -256,6 +261,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--write", action="store_true", help="write the file (the default; kept for clarity)")
     p.set_defaults(func=_cmd_codebook)
 
+    sub.add_parser(
+        "bench",
+        help="print performance figures (throughput vs jionlp, import time, cache, reports, scaling)",
+        description="See `policystats bench --help`.",
+        add_help=False,
+    )
+
     p = sub.add_parser("documents", help="list the catalogued documents", description="Print the catalog, checked.")
     p.set_defaults(func=_cmd_documents)
 
@@ -269,6 +281,11 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bench"]:  # its own options, parsed by policystats.bench
+        from .bench import main as bench_main
+
+        return bench_main(argv[1:])
     parser = make_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -46,7 +46,7 @@ def render(df: pd.DataFrame) -> str:
     struct = _lexicon.load("structure.yaml")
     out = [BEGIN, "", "### Columns", "", "| column | type | meaning | seed example |", "| --- | --- | --- | --- |"]
     kinds = {"Int64": "integer", "float64": "number", "bool": "true/false", "boolean": "true/false"}
-    for name, col in schema.MeasureSchema.to_schema().columns.items():
+    for name, col in schema.MeasureSchema.columns.items():
         kind = kinds.get(str(col.dtype), "text")
         kind += ", may be empty" if col.nullable else ""
         out.append(f"| `{name}` | {kind} | {col.description} | {_example(df, name)} |")

@@ -17,6 +17,7 @@ import functools
 import hashlib
 import json
 import os
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -29,6 +30,7 @@ from . import schema
 from .corpus import Document, read_raw
 from .errors import PolicystatsError, SchemaError
 from .paths import ProjectPaths, get_paths, relative_to_root
+from .structure import StructureWarning
 from .table import EXTRACTOR_VERSION, document_table
 
 
@@ -96,7 +98,11 @@ def _process_document(root: str, row: dict[str, str], use_cache: bool) -> Chunk:
     path = paths.raw / row["file"]
     raw, _ = read_raw(path, row["encoding"])
     doc = Document(row["doc_id"], path, row, raw)
-    table, summary = document_table(doc, relative_to_root(path, paths.root))
+    # Segmentation warnings are kept in the summary (documents.csv, the build
+    # report), not printed once per worker with a source line.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StructureWarning)
+        table, summary = document_table(doc, relative_to_root(path, paths.root))
     _verify_spans(table, raw, row["doc_id"])
     if use_cache:
         cache_dir.mkdir(parents=True, exist_ok=True)

@@ -197,3 +197,15 @@ def test_cli_build_with_jobs_then_query(synth: ProjectPaths, capsys) -> None:
     assert capsys.readouterr().out.split() == ["docs", str(N_SYNTH)]
     assert main(["--root", root, "query", "select nope from measures"]) == 2
     assert "error: query failed" in capsys.readouterr().err
+
+
+def test_forty_perturbed_documents_all_pass_the_schema(tmp_path: Path) -> None:
+    # Perturbed numbers must never break the contract (unique ids, spans, vocabularies).
+    from policystats.corpus import read_catalog
+
+    paths = make_project(tmp_path / "p", 40, seed=60)
+    for row in read_catalog(paths):
+        chunk = E.process_document(str(paths.root), row, use_cache=False)
+        assert chunk.table["quantity_id"].dropna().is_unique
+        assert chunk.table["quantity_id"].notna().sum() > 0
+        assert chunk.summary["warnings"] == "", chunk.summary["warnings"]
