@@ -61,8 +61,14 @@ def show_notes(notes: Sequence[str]) -> None:
 
 def show_figure(fig, notebook: str, name: str, lang: str, figures_dir: str | os.PathLike[str] | None = None) -> None:
     """Save the figure as PNG and SVG under figures/<notebook>/ and show it."""
-    from IPython.display import display
+    import matplotlib as mpl
+    from IPython.display import Image, display
 
-    plots.save_figure(fig, notebook, name, lang, figures_dir or None)
-    display(fig)
+    png = plots.save_figure(fig, notebook, name, lang, figures_dir or None)[0]
+    # Show the saved PNG rather than the figure: the inline backend would render
+    # it once more. Shown at screen size: the file has savefig.dpi / figure.dpi times the pixels.
+    data = png.read_bytes()
+    pixels = int.from_bytes(data[16:20], "big")  # width in the PNG header (IHDR)
+    width = round(pixels * fig.dpi / float(mpl.rcParams["savefig.dpi"]))
     plots.close(fig)
+    display(Image(data=data, format="png", width=width))
