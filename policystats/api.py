@@ -119,7 +119,7 @@ def load_measures(root: str | os.PathLike[str] | None = None) -> pd.DataFrame:
         stacklevel=2,
     )
     rows = sorted(read_catalog(paths), key=lambda r: r["doc_id"])
-    chunks = [process_document(str(paths.root), r, use_cache=False).table for r in rows]
+    chunks = [process_document(str(paths.root), r, use_cache=False).frame() for r in rows]
     df = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=schema.COLUMNS)
     return schema.validate(schema.coerce(df))
 
@@ -127,12 +127,17 @@ def load_measures(root: str | os.PathLike[str] | None = None) -> pd.DataFrame:
 def query(sql: str, root: str | os.PathLike[str] | None = None, *, output: str = "pandas"):
     """Run SQL with DuckDB over the Parquet output, without loading the table into pandas.
 
-    The table is the view ``measures`` (every per-document Parquet file under
-    ``data/processed/parquet/``). Returns a pandas DataFrame of the *result*;
-    ``output="arrow"`` returns a pyarrow Table, ``"relation"`` the DuckDB relation.
+    The table is the view ``measures`` over ``data/processed/measures.parquet``
+    as the last ``policystats build`` wrote it (large row groups, so DuckDB
+    scans millions of rows in little memory; the per-document files under
+    ``data/processed/parquet/`` hold the same rows). Returns a pandas DataFrame
+    of the *result*; ``output="arrow"`` returns a pyarrow Table, ``"relation"``
+    the DuckDB relation.
 
-    >>> query("select count(*) as n from measures where category = 'procurement_share'")["n"].iloc[0]
-    np.int64(5)
+    The Parquet output is not committed; without it the call raises an error
+    that says to build first. Example::
+
+        query("select city, count(*) as n from measures where category = 'procurement_share' group by city")
     """
     import duckdb
 
@@ -141,12 +146,12 @@ def query(sql: str, root: str | os.PathLike[str] | None = None, *, output: str =
     if output not in ("pandas", "arrow", "relation"):
         raise PolicystatsError(f"unknown output {output!r}; use pandas, arrow or relation")
     paths = get_paths(root)
-    files = paths.parquet_dataset
-    if not files.exists() or not any(files.glob("*.parquet")):
-        raise PolicystatsError(f"{files} has no Parquet files; run `policystats build` first")
+    table = paths.measures_parquet
+    if not table.exists():
+        raise PolicystatsError(f"{table} does not exist; run `policystats build` first")
     con = duckdb.connect()
-    glob = (files / "*.parquet").as_posix()
-    con.execute(f"create view measures as select * from read_parquet('{glob}', union_by_name=true)")
+    quoted = table.as_posix().replace("'", "''")
+    con.execute(f"create view measures as select * from read_parquet('{quoted}')")
     try:
         rel = con.sql(sql)
     except duckdb.Error as exc:

@@ -352,7 +352,8 @@ def scaling(work: Path, sizes: Sequence[int], jobs: int) -> list[dict[str, Any]]
         q = _check(run_measured(_cli("--root", str(dest), "query", sql)), "query")
         sizes_mb = {
             "csv": paths.measures_csv.stat().st_size / 1e6,
-            "parquet": sum(p.stat().st_size for p in paths.parquet_dataset.glob("*.parquet")) / 1e6,
+            "parquet": paths.measures_parquet.stat().st_size / 1e6,
+            "dataset": sum(p.stat().st_size for p in paths.parquet_dataset.glob("*.parquet")) / 1e6,
         }
         rows.append(
             {
@@ -510,20 +511,20 @@ def to_markdown(res: dict[str, Any]) -> str:
             "",
             f"Synthetic corpora (seeds with perturbed numbers, the catalog metadata of their seed), built cold with "
             f"`policystats build --jobs {res['jobs']}`; then one catalog row is edited and the build run again "
-            "(only that document is recomputed; the rest come from the cache); then a DuckDB query over the "
-            "Parquet output (`policystats query`, a group-by over every row). Memory is the peak of the summed "
-            "resident memory of the command and its workers.",
+            "(only that document is recomputed; the rest come from the cache); then a DuckDB query over "
+            "measures.parquet (`policystats query`: count and median value per category, over every row). "
+            "Memory is the peak of the summed resident memory of the command and its workers.",
             "",
             "| documents | raw text | rows | cold build | per document | peak memory | rebuild after one edit "
-            "| peak memory | DuckDB query | peak memory | CSV | Parquet |",
-            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| peak memory | DuckDB query | peak memory | measures.csv | measures.parquet | parquet/ |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for r in rows:
             L.append(
                 f"| {r['documents']:,} | {r['raw_mb']:.0f} MB | {r['rows']:,} | {r['seconds']:.0f} s "
                 f"| {r['ms_per_doc']:.0f} ms | {_mb(r['peak_rss'])} | {r['rebuild_seconds']:.0f} s "
                 f"| {_mb(r['rebuild_peak_rss'])} | {r['query_seconds']:.1f} s | {_mb(r['query_peak_rss'])} "
-                f"| {r['csv_mb']:.0f} MB | {r['parquet_mb']:.0f} MB |"
+                f"| {r['csv_mb']:.0f} MB | {r['parquet_mb']:.0f} MB | {r['dataset_mb']:.0f} MB |"
             )
         if len(rows) >= 2:
             a, b = rows[0], rows[-1]

@@ -176,7 +176,11 @@ def make_parser() -> argparse.ArgumentParser:
         "build",
         help="build data/processed/measures.csv from the catalogued documents",
         description="Clean, segment and extract every catalogued document, then write "
-        "data/processed/measures.csv, measures.parquet and documents.csv. Prints one line per document.",
+        "data/processed/measures.csv, measures.parquet, parquet/<doc_id>.parquet and documents.csv. "
+        "Documents are processed one at a time (or --jobs at once) and streamed to disk, so memory stays "
+        "flat; results are cached in .cache/build/ per document, keyed on the file's sha256, its catalog row "
+        "and the extractor, so a rebuild only redoes what changed. If a document fails, it is named and the "
+        "previous outputs are kept. Prints one line per document (a summary above 40 documents).",
     )
     p.add_argument("--jobs", type=int, default=1, help="documents processed at once (a process pool); default 1")
     p.add_argument("--engine", choices=["local", "dask"], default="local", help="local processes or a Dask cluster")

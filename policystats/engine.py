@@ -2,8 +2,9 @@
 
 ``process_document`` turns one catalog row into a validated table chunk. It
 reads the raw file itself, so only the catalog row travels to a worker, and it
-caches its result under ``.cache/build/`` keyed on the file's sha256 and
-``EXTRACTOR_VERSION``, so a rebuild only redoes what changed.
+caches its result under ``.cache/build/`` keyed on the file's sha256, its
+catalog row and the extractor (``EXTRACTOR_VERSION`` and a digest of the
+package's code and wording files), so a rebuild only redoes what changed.
 
 ``run_build`` consumes the chunks in catalog order and streams them to
 ``data/processed/measures.csv``, ``measures.parquet`` and one Parquet file per
@@ -36,10 +37,17 @@ from .table import EXTRACTOR_VERSION, document_table
 
 @dataclass
 class Chunk:
+    """One document's rows: an Arrow table for Parquet and the same rows as CSV text."""
+
     doc_id: str
-    table: pd.DataFrame
+    arrow: Any  # pyarrow.Table with the schema's columns and pandas dtypes in its metadata
+    csv: str  # the rows as they appear in measures.csv, without the header
     summary: dict[str, Any]
     cached: bool
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a pandas frame with the schema's dtypes."""
+        return schema.coerce(self.arrow.to_pandas())
 
 
 @dataclass
@@ -51,22 +59,27 @@ class BuildResult:
 
 
 @functools.cache
-def _lexicon_digest() -> str:
-    """A digest of the wording files: editing a synonym invalidates the cache too."""
-    from .paths import LEXICON_DIR
+def _extractor_digest() -> str:
+    """EXTRACTOR_VERSION plus a digest of the package's code and wording files.
+
+    Editing a synonym in ``policystats/data`` or any module of the package
+    invalidates every cached document, so the cache never serves rows that
+    the current code would not produce.
+    """
+    from .paths import LEXICON_DIR, PACKAGE_DIR
 
     h = hashlib.sha256(EXTRACTOR_VERSION.encode())
-    for p in sorted(LEXICON_DIR.iterdir()):
-        if p.is_file():
-            h.update(p.name.encode())
-            h.update(p.read_bytes())
+    files = sorted(PACKAGE_DIR.glob("*.py")) + sorted(p for p in LEXICON_DIR.iterdir() if p.is_file())
+    for p in files:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
 
 def cache_key(row: dict[str, str]) -> str:
     """The file's sha256, the catalog row (metadata lands in the table) and the extractor."""
     meta = hashlib.sha256(json.dumps(row, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
-    return f"{row['sha256'][:32]}-{meta}-{_lexicon_digest()}"
+    return f"{row['sha256'][:32]}-{meta}-{_extractor_digest()}"
 
 
 def process_document(root: str, row: dict[str, str], use_cache: bool = True) -> Chunk:
@@ -86,15 +99,25 @@ def process_document(root: str, row: dict[str, str], use_cache: bool = True) -> 
 
 
 def _process_document(root: str, row: dict[str, str], use_cache: bool) -> Chunk:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     paths = get_paths(root)
     cache_dir = paths.cache
     key = cache_key(row)
-    cached_table = cache_dir / f"{key}.parquet"
-    cached_summary = cache_dir / f"{key}.json"
-    if use_cache and cached_table.exists() and cached_summary.exists():
-        table = schema.coerce(pd.read_parquet(cached_table))
-        summary = json.loads(cached_summary.read_text(encoding="utf-8"))
-        return Chunk(row["doc_id"], table, summary, True)
+    cached = {ext: cache_dir / f"{key}.{ext}" for ext in ("parquet", "csv", "json")}
+    if use_cache and all(p.exists() for p in cached.values()):
+        # Validated when it was cached; no pandas needed to pass it on.
+        try:
+            return Chunk(
+                row["doc_id"],
+                pq.read_table(cached["parquet"]),
+                cached["csv"].read_text(encoding="utf-8"),
+                json.loads(cached["json"].read_text(encoding="utf-8")),
+                True,
+            )
+        except (OSError, ValueError, pa.ArrowException):  # a damaged entry: recompute it
+            pass
     path = paths.raw / row["file"]
     raw, _ = read_raw(path, row["encoding"])
     doc = Document(row["doc_id"], path, row, raw)
@@ -104,13 +127,23 @@ def _process_document(root: str, row: dict[str, str], use_cache: bool) -> Chunk:
         warnings.simplefilter("ignore", StructureWarning)
         table, summary = document_table(doc, relative_to_root(path, paths.root))
     _verify_spans(table, raw, row["doc_id"])
+    chunk = Chunk(
+        row["doc_id"],
+        pa.Table.from_pandas(table, preserve_index=False),
+        table.to_csv(index=False, header=False, lineterminator="\n"),
+        summary,
+        False,
+    )
     if use_cache:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cached_table.with_suffix(f".{os.getpid()}.tmp")
-        table.to_parquet(tmp, index=False)
-        tmp.replace(cached_table)
-        cached_summary.write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
-    return Chunk(row["doc_id"], table, summary, False)
+        tmp = cache_dir / f"{key}.{os.getpid()}.tmp"
+        pq.write_table(chunk.arrow, tmp)
+        tmp.replace(cached["parquet"])
+        tmp.write_text(chunk.csv, encoding="utf-8")
+        tmp.replace(cached["csv"])
+        tmp.write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(cached["json"])  # last: its presence marks a complete entry
+    return chunk
 
 
 def _verify_spans(table: pd.DataFrame, raw: str, doc_id: str) -> None:
@@ -157,7 +190,10 @@ def _dask(root: str, rows: list[dict], use_cache: bool, jobs: int, scheduler: st
         raise PolicystatsError("the dask engine needs `pip install -e '.[dask]'`") from exc
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout="15s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise PolicystatsError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}") from exc
     else:
         cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True, dashboard_address=":0")
         client = Client(cluster)
@@ -208,25 +244,44 @@ class _Writers:
         self.csv = self.tmp_csv.open("w", encoding="utf-8", newline="")
         self.header = True
         self.parquet = None
+        self.pending: list = []
+        self.pending_rows = 0
         self.n_rows = 0
 
+    # measures.parquet gets row groups of this many rows: one row group per
+    # document would make the file's footer, held in memory until it is
+    # closed, grow with the corpus (a gigabyte at 10,000 documents).
+    ROW_GROUP = 25_000
+
     def write(self, chunk: Chunk) -> None:
-        df = chunk.table
-        df.to_csv(self.csv, index=False, header=self.header, lineterminator="\n")
-        self.header = False
-        table = self.pa.Table.from_pandas(df, preserve_index=False)
+        if self.header:
+            self.csv.write(pd.DataFrame(columns=schema.COLUMNS).to_csv(index=False, lineterminator="\n"))
+            self.header = False
+        self.csv.write(chunk.csv)
+        table = chunk.arrow
         if self.parquet is None:
             self.schema = table.schema
             self.parquet = self.pq.ParquetWriter(self.tmp_parquet, self.schema)
-        self.parquet.write_table(table.cast(self.schema))
-        self.pq.write_table(table.cast(self.schema), self.tmp_dataset / f"{chunk.doc_id}.parquet")
-        self.n_rows += len(df)
+        table = table.cast(self.schema)
+        self.pq.write_table(table, self.tmp_dataset / f"{chunk.doc_id}.parquet")
+        self.pending.append(table)
+        self.pending_rows += table.num_rows
+        if self.pending_rows >= self.ROW_GROUP:
+            self._flush()
+        self.n_rows += table.num_rows
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.parquet.write_table(self.pa.concat_tables(self.pending), row_group_size=self.ROW_GROUP)
+            self.pending, self.pending_rows = [], 0
 
     def close(self, ok: bool) -> None:
         import shutil
 
         self.csv.close()
         if self.parquet is not None:
+            if ok:
+                self._flush()
             self.parquet.close()
         if not ok:
             self.tmp_csv.unlink(missing_ok=True)
@@ -255,6 +310,10 @@ def run_build(
 ) -> BuildResult:
     """Process every catalog row and stream the outputs; see the module docstring."""
     root = str(paths.root)
+    if scheduler and engine != "dask":
+        raise PolicystatsError("a scheduler address needs the Dask engine: add --engine dask")
+    if jobs < 1:
+        raise PolicystatsError(f"--jobs must be at least 1, not {jobs}")
     rows = sorted(rows, key=lambda r: r["doc_id"])
     if engine == "local":
         chunks: Iterable[Chunk] = _local(root, rows, use_cache, jobs)

@@ -154,11 +154,10 @@ COLUMNS = list(MeasureSchema.columns)
 
 def dtypes() -> dict[str, str]:
     """pandas dtype per column, for reading the CSV back."""
-    out = {}
-    for name, col in MeasureSchema.columns.items():
-        dt = str(col.dtype)
-        out[name] = {"bool": "bool", "float64": "float64"}.get(dt, dt)
-    return out
+    return dict(_DTYPES)
+
+
+_DTYPES = {name: str(col.dtype) for name, col in MeasureSchema.columns.items()}
 
 
 def coerce(df: pd.DataFrame) -> pd.DataFrame:
@@ -171,8 +170,9 @@ def coerce(df: pd.DataFrame) -> pd.DataFrame:
             "Update policystats/schema.py and docs/codebook.md together."
         )
     df = df[COLUMNS].copy()
-    for name, dt in dtypes().items():
-        df[name] = df[name].astype(dt)
+    for name, dt in _DTYPES.items():
+        if df[name].dtype != dt:  # a chunk read back from the cache already has them
+            df[name] = df[name].astype(dt)
     return df
 
 

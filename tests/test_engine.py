@@ -76,22 +76,25 @@ def test_cache_rebuilds_only_what_changed(synth: ProjectPaths) -> None:
     assert synth.measures_csv.read_bytes() == fresh  # the cache never changes the output
 
 
-def test_a_new_extractor_or_lexicon_invalidates_the_cache(synth: ProjectPaths, monkeypatch) -> None:
+def test_a_new_extractor_invalidates_the_cache(synth: ProjectPaths, monkeypatch) -> None:
     build(synth.root)
-    monkeypatch.setattr(E, "_lexicon_digest", lambda: "another-lexicon")
+    monkeypatch.setattr(E, "_extractor_digest", lambda: "another-extractor")
     assert build(synth.root).cached == 0
 
 
-def test_the_lexicon_digest_follows_the_wording_files(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("edited", ["data/quantities.yaml", "quantities.py"])
+def test_the_extractor_digest_follows_code_and_wording(tmp_path: Path, monkeypatch, edited: str) -> None:
     import policystats.paths as P
 
-    copy = tmp_path / "data"
-    shutil.copytree(P.LEXICON_DIR, copy)
-    monkeypatch.setattr(P, "LEXICON_DIR", copy)
-    before = E._lexicon_digest.__wrapped__()
-    with (copy / "quantities.yaml").open("a", encoding="utf-8") as fh:
+    copy = tmp_path / "policystats"
+    shutil.copytree(P.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "fonts"))
+    monkeypatch.setattr(P, "PACKAGE_DIR", copy)
+    monkeypatch.setattr(P, "LEXICON_DIR", copy / "data")
+    before = E._extractor_digest.__wrapped__()
+    assert E._extractor_digest.__wrapped__() == before
+    with (copy / edited).open("a", encoding="utf-8") as fh:
         fh.write("\n# a new synonym\n")
-    assert E._lexicon_digest.__wrapped__() != before
+    assert E._extractor_digest.__wrapped__() != before
 
 
 def test_a_failing_document_is_named_and_the_old_outputs_are_kept(synth: ProjectPaths, monkeypatch) -> None:
@@ -113,9 +116,13 @@ def test_a_failing_document_is_named_and_the_old_outputs_are_kept(synth: Project
     assert not list(synth.processed.glob("*.tmp")) and not (synth.processed / "parquet.tmp").exists()
 
 
-def test_unknown_engine_is_a_clear_error(synth: ProjectPaths) -> None:
+def test_bad_engine_options_are_clear_errors(synth: ProjectPaths) -> None:
     with pytest.raises(PolicystatsError, match="unknown engine 'spark'"):
         build(synth.root, engine="spark")
+    with pytest.raises(PolicystatsError, match="needs the Dask engine"):
+        build(synth.root, scheduler="tcp://127.0.0.1:8786")
+    with pytest.raises(PolicystatsError, match="at least 1"):
+        build(synth.root, jobs=0)
 
 
 # ------------------------------------------------------------------ Dask
@@ -172,7 +179,7 @@ def test_query_returns_arrow_without_pandas_conversion(project: ProjectPaths) ->
 
 
 def test_query_errors_are_clear(project: ProjectPaths) -> None:
-    with pytest.raises(PolicystatsError, match="run `policystats build` first"):
+    with pytest.raises(PolicystatsError, match=r"measures\.parquet does not exist; run `policystats build` first"):
         query("select 1", project.root)
     build(project.root)
     with pytest.raises(PolicystatsError, match="query failed"):
@@ -206,6 +213,18 @@ def test_forty_perturbed_documents_all_pass_the_schema(tmp_path: Path) -> None:
     paths = make_project(tmp_path / "p", 40, seed=60)
     for row in read_catalog(paths):
         chunk = E.process_document(str(paths.root), row, use_cache=False)
-        assert chunk.table["quantity_id"].dropna().is_unique
-        assert chunk.table["quantity_id"].notna().sum() > 0
+        table = chunk.frame()
+        assert table["quantity_id"].dropna().is_unique
+        assert table["quantity_id"].notna().sum() > 0
         assert chunk.summary["warnings"] == "", chunk.summary["warnings"]
+
+
+def test_a_damaged_cache_entry_is_recomputed(synth: ProjectPaths) -> None:
+    build(synth.root)
+    reference = synth.measures_csv.read_bytes()
+    entries = sorted(synth.cache.glob("*.parquet"))
+    entries[0].write_bytes(b"not parquet")
+    (entries[1].with_suffix(".json")).write_text("{broken", encoding="utf-8")
+    summary = build(synth.root)
+    assert summary.cached == N_SYNTH - 2
+    assert synth.measures_csv.read_bytes() == reference
