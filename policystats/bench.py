@@ -257,49 +257,20 @@ def report_times(work: Path, jobs: int | None = None) -> dict[str, Any]:
     single: dict[str, float] = {}
     single_cpu: dict[str, float] = {}
     peaks = []
+
+    def report(*options: str) -> Run:
+        args = ("--root", root, "report", "--config", str(cfg_path), "--quiet", "--out", str(work / "reports"))
+        return _check(run_measured(_cli(*args, *options)), f"policystats report {' '.join(options)}")
+
     for n in NOTEBOOKS:
         _say(f"  report {n} alone")
-        r = _check(
-            run_measured(
-                _cli(
-                    "--root",
-                    root,
-                    "report",
-                    "--config",
-                    str(cfg_path),
-                    "--only",
-                    n,
-                    "--jobs",
-                    "1",
-                    "--quiet",
-                    "--out",
-                    str(work / "reports"),
-                )
-            ),
-            f"report {n}",
-        )
+        r = report("--only", n, "--jobs", "1")
         single[n] = r.seconds
         single_cpu[n] = r.cpu_seconds
         peaks.append(r.peak_rss)
     workers = jobs or len(NOTEBOOKS)
     _say(f"  all {len(NOTEBOOKS)} notebooks at once (--jobs {workers})")
-    r = _check(
-        run_measured(
-            _cli(
-                "--root",
-                root,
-                "report",
-                "--config",
-                str(cfg_path),
-                "--jobs",
-                str(workers),
-                "--quiet",
-                "--out",
-                str(work / "reports"),
-            )
-        ),
-        "report (all)",
-    )
+    r = report("--jobs", str(workers))
     slowest = max(single.values())
     cores = os.cpu_count() or 1
     return {
