@@ -90,9 +90,12 @@ def select(
     *,
     include_forwarded: bool = True,
     include_outcomes: bool = True,
+    category: str | None = None,
 ) -> pd.DataFrame:
-    """Rows of the given cities, without forwarded or outcome rows if asked."""
+    """Rows of the given cities, without forwarded or outcome rows if asked; only ``category`` if given."""
     keep = df["city"].isin(check_cities(df, cities))
+    if category is not None:
+        keep &= df["category"].eq(category).fillna(False)
     if not include_forwarded:
         keep &= ~df["forwarded"].astype(bool)
     if not include_outcomes:
@@ -186,8 +189,9 @@ def financing_quantities(
     include_forwarded: bool = True,
 ) -> pd.DataFrame:
     """Financing-target rows (raw columns), targets first, outcomes only if asked."""
-    q = select(df, cities, include_forwarded=include_forwarded, include_outcomes=include_outcomes)
-    q = q[q["category"] == "financing_target"]
+    q = select(
+        df, cities, include_forwarded=include_forwarded, include_outcomes=include_outcomes, category="financing_target"
+    )
     return _kind_sort(q)
 
 
@@ -284,8 +288,8 @@ def baselines_by_document(df: pd.DataFrame, q: pd.DataFrame) -> dict[str, pd.Dat
 def procurement_quantities(
     df: pd.DataFrame, cities: Sequence[str] | None = None, *, include_forwarded: bool = True
 ) -> pd.DataFrame:
-    q = select(df, cities, include_forwarded=include_forwarded, include_outcomes=True)
-    return q[q["category"] == "procurement_share"].sort_values(["city", "doc_year", "measure_order", "quantity_index"])
+    q = select(df, cities, include_forwarded=include_forwarded, category="procurement_share")
+    return q.sort_values(["city", "doc_year", "measure_order", "quantity_index"])
 
 
 def procurement_table(
@@ -377,8 +381,9 @@ def award_quantities(
     include_outcomes: bool = False,
     include_forwarded: bool = True,
 ) -> pd.DataFrame:
-    q = select(df, cities, include_forwarded=include_forwarded, include_outcomes=include_outcomes)
-    q = q[q["category"] == "award_level"]
+    q = select(
+        df, cities, include_forwarded=include_forwarded, include_outcomes=include_outcomes, category="award_level"
+    )
     return q.sort_values(["city", "doc_year", "measure_order", "quantity_index"], kind="stable")
 
 
