@@ -91,34 +91,63 @@ def read_measures_csv(path: os.PathLike[str] | str) -> pd.DataFrame:
     return schema.validate(df, where=str(path))
 
 
-def _is_current(paths) -> bool:
-    """Does the processed table come from the documents now in the catalog?"""
+def stale_reason(paths, rows: list[dict[str, str]]) -> str | None:
+    """Why ``data/processed/`` does not come from these catalog rows and this extractor; None if it does.
+
+    Each build records, per document, the key its cache uses (the file's
+    sha256, its catalog row and the extractor's digest) in documents.csv.
+    """
+    from .engine import cache_key
+
     if not (paths.measures_csv.exists() and paths.documents_csv.exists()):
-        return False
-    built = pd.read_csv(paths.documents_csv, dtype="str")
-    catalog = {r["doc_id"]: r["sha256"] for r in read_catalog(paths)}
-    return dict(zip(built["doc_id"], built["sha256"], strict=True)) == catalog
+        return "data/processed/measures.csv is missing"
+    built = pd.read_csv(paths.documents_csv, dtype="str", keep_default_na=False)
+    if "build_key" not in built.columns:
+        return "data/processed/ was written by an older version of policystats"
+    have = dict(zip(built["doc_id"], built["build_key"], strict=True))
+    want = {r["doc_id"]: cache_key(r) for r in rows}
+    if have == want:
+        return None
+    added = sorted(want.keys() - have.keys())
+    removed = sorted(have.keys() - want.keys())
+    changed = sorted(d for d in want.keys() & have.keys() if want[d] != have[d])
+    parts = []
+    if added:
+        parts.append(f"{len(added)} document(s) not built yet ({', '.join(added[:3])}{' …' if len(added) > 3 else ''})")
+    if removed:
+        parts.append(f"{len(removed)} built document(s) no longer in the catalog ({', '.join(removed[:3])})")
+    if changed:
+        what = (
+            "the extractor (code or wording files) changed"
+            if len(changed) == len(want)
+            else f"file or catalog row changed: {', '.join(changed[:3])}{' …' if len(changed) > 3 else ''}"
+        )
+        parts.append(f"{len(changed)} document(s) out of date ({what})")
+    return "data/processed/ is older than the catalog or the extractor: " + "; ".join(parts)
 
 
 def load_measures(root: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """The one normalised table, validated.
 
-    Read from ``data/processed/measures.csv`` when it matches the catalog;
-    otherwise built in memory (run ``policystats build`` to save it).
+    Read from ``data/processed/measures.csv`` when the last build used the
+    documents, catalog rows and extractor there are now; otherwise built in
+    memory with a warning that says what changed (run ``policystats build``
+    to save it).
     """
     paths = get_paths(root)
-    if _is_current(paths):
+    rows = read_catalog(paths)
+    reason = stale_reason(paths, rows)
+    if reason is None:
         return read_measures_csv(paths.measures_csv)
     import warnings
 
     from .engine import process_document
 
     warnings.warn(
-        "data/processed/measures.csv is missing or older than the catalog; building the table in memory. "
-        "Run `policystats build` to save it.",
+        f"{reason}; building the table in memory. Run `policystats build` to save it.",
         stacklevel=2,
     )
-    rows = sorted(read_catalog(paths), key=lambda r: r["doc_id"])
+    rows = sorted(rows, key=lambda r: r["doc_id"])
     chunks = [process_document(str(paths.root), r, use_cache=False).frame() for r in rows]
     df = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=schema.COLUMNS)
     return schema.validate(schema.coerce(df))
@@ -135,7 +164,10 @@ def query(sql: str, root: str | os.PathLike[str] | None = None, *, output: str =
     the DuckDB relation.
 
     The Parquet output is not committed; without it the call raises an error
-    that says to build first. Example::
+    that says to build first. When the catalog or the extractor changed since
+    that build, the query still runs on it, with a warning that says what
+    changed (the check reads the catalog but does not hash the raw files).
+    Example::
 
         query("select city, count(*) as n from measures where category = 'procurement_share' group by city")
     """
@@ -149,6 +181,13 @@ def query(sql: str, root: str | os.PathLike[str] | None = None, *, output: str =
     table = paths.measures_parquet
     if not table.exists():
         raise PolicystatsError(f"{table} does not exist; run `policystats build` first")
+    reason = stale_reason(paths, read_catalog(paths, check_files=False))
+    if reason is not None:
+        import warnings
+
+        warnings.warn(
+            f"{reason}; querying the last build. Run `policystats build` to bring it up to date.", stacklevel=2
+        )
     con = duckdb.connect()
     quoted = table.as_posix().replace("'", "''")
     con.execute(f"create view measures as select * from read_parquet('{quoted}')")

@@ -177,8 +177,12 @@ def _vocab(name: str) -> set[str]:
     return set(_lexicon.load("provinces.yaml")[name])
 
 
-def read_catalog(paths: ProjectPaths | None = None) -> list[dict[str, str]]:
-    """Catalog rows as dicts, checked against ``data/raw``. Raises CatalogError."""
+def read_catalog(paths: ProjectPaths | None = None, *, check_files: bool = True) -> list[dict[str, str]]:
+    """Catalog rows as dicts, checked against ``data/raw``. Raises CatalogError.
+
+    ``check_files=False`` checks the rows but not the files (no hashing), for
+    callers that only need the metadata of a large corpus.
+    """
     p = paths or get_paths()
     cat = p.catalog
     if not cat.exists():
@@ -230,7 +234,7 @@ def read_catalog(paths: ProjectPaths | None = None) -> list[dict[str, str]]:
         if row.get("statement_nature") and row["statement_nature"] not in natures:
             problems.append(f"{where}: statement_nature {row['statement_nature']!r} is not one of {sorted(natures)}")
         fname = row.get("file", "")
-        if not fname:
+        if not fname or not check_files:
             continue
         files.add(fname)
         fpath = p.raw / fname
@@ -243,7 +247,7 @@ def read_catalog(paths: ProjectPaths | None = None) -> list[dict[str, str]]:
                 f"{where}: sha256 mismatch for data/raw/{fname}: catalog {row['sha256'][:12]}…, file {digest[:12]}…. "
                 "Raw files are never edited; restore the original, or register a new file with `policystats add`."
             )
-    if p.raw.exists():
+    if check_files and p.raw.exists():
         for f in sorted(p.raw.iterdir()):
             if f.is_file() and not f.name.startswith(".") and f.name not in files:
                 problems.append(f"data/raw/{f.name}: file is not in the catalog; register it with `policystats add`")

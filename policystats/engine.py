@@ -58,19 +58,42 @@ class BuildResult:
     outputs: list[str] = field(default_factory=list)
 
 
+# Modules and data files that only present or evaluate the table; a build
+# never imports or reads them (tests/test_engine.py checks this), so editing
+# them leaves the cache and data/processed/ current. Every other file of the
+# package, including any new one, counts as part of the extractor.
+NOT_EXTRACTOR = frozenset(
+    {
+        "bench.py",
+        "cli.py",
+        "codebook.py",
+        "compare.py",
+        "evaluate.py",
+        "labels.py",
+        "notebook.py",
+        "plots.py",
+        "reports.py",
+        "synthetic.py",
+        "procurement_baselines.csv",
+    }
+)
+
+
 @functools.cache
 def _extractor_digest() -> str:
     """EXTRACTOR_VERSION plus a digest of the package's code and wording files.
 
-    Editing a synonym in ``policystats/data`` or any module of the package
-    invalidates every cached document, so the cache never serves rows that
-    the current code would not produce.
+    Editing a synonym in ``policystats/data`` or any extraction module of the
+    package invalidates every cached document, so the cache never serves rows
+    that the current code would not produce.
     """
     from .paths import LEXICON_DIR, PACKAGE_DIR
 
     h = hashlib.sha256(EXTRACTOR_VERSION.encode())
     files = sorted(PACKAGE_DIR.glob("*.py")) + sorted(p for p in LEXICON_DIR.iterdir() if p.is_file())
     for p in files:
+        if p.name in NOT_EXTRACTOR:
+            continue
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
@@ -126,6 +149,9 @@ def _process_document(root: str, row: dict[str, str], use_cache: bool) -> Chunk:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StructureWarning)
         table, summary = document_table(doc, relative_to_root(path, paths.root))
+    # Recorded in documents.csv, so that loading the table can tell whether it
+    # still comes from this catalog row, these bytes and this extractor.
+    summary["build_key"] = key
     _verify_spans(table, raw, row["doc_id"])
     chunk = Chunk(
         row["doc_id"],

@@ -25,6 +25,18 @@ def synth(tmp_path: Path) -> ProjectPaths:
     return make_project(tmp_path / "synth", N_SYNTH, seed=7)
 
 
+def _retitle(paths: ProjectPaths, n: int) -> str:
+    """Edit the title on catalog row n (metadata that lands in the table); return its doc_id."""
+    with paths.catalog.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    rows[n]["title"] += "（修订）"
+    with paths.catalog.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows[n]["doc_id"]
+
+
 def _outputs(paths: ProjectPaths) -> tuple[bytes, pd.DataFrame]:
     parts = sorted(paths.parquet_dataset.glob("*.parquet"))
     dataset = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
@@ -63,12 +75,7 @@ def test_cache_rebuilds_only_what_changed(synth: ProjectPaths) -> None:
     assert synth.measures_csv.read_bytes() == reference
 
     # A catalog edit (metadata lands in the table) invalidates that document only.
-    rows = list(csv.DictReader(synth.catalog.open(encoding="utf-8")))
-    rows[3]["title"] = rows[3]["title"] + "（修订）"
-    with synth.catalog.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+    _retitle(synth, 3)
     edited = build(synth.root)
     assert edited.cached == N_SYNTH - 1
     fresh = synth.measures_csv.read_bytes()
@@ -186,6 +193,37 @@ def test_query_errors_are_clear(project: ProjectPaths) -> None:
         query("select no_such_column from measures", project.root)
     with pytest.raises(PolicystatsError, match="unknown output 'polars'"):
         query("select 1", project.root, output="polars")
+
+
+def test_query_on_a_stale_build_says_so(project: ProjectPaths, capsys) -> None:
+    from policystats.cli import main
+
+    build(project.root)
+    doc_id = _retitle(project, 0)
+    with pytest.warns(UserWarning, match=f"out of date .*{doc_id}.*querying the last build"):
+        got = query("select count(*) as n from measures", project.root)
+    assert int(got["n"].iloc[0]) == len(read_measures_csv(project.measures_csv))
+    # On the command line: one warning line, the result, exit 0.
+    assert main(["--root", str(project.root), "query", "select count(*) as n from measures"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("warning: data/processed/ is older than the catalog") and "Traceback" not in err
+
+
+def test_a_build_never_loads_what_the_extractor_digest_leaves_out(project: ProjectPaths) -> None:
+    """Editing a module in NOT_EXTRACTOR cannot change the rows, so it may leave the cache current."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, policystats\n"
+        f"policystats.build({str(project.root)!r}, jobs=1)\n"
+        "print(' '.join(m.rsplit('.', 1)[-1] + '.py' for m in sys.modules if m.startswith('policystats.')))"
+    )
+    loaded = set(
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split()
+    )
+    assert "quantities.py" in loaded and "structure.py" in loaded
+    assert not loaded & E.NOT_EXTRACTOR
 
 
 # ------------------------------------------------------------------ command line

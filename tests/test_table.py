@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import warnings
 
 import pandas as pd
 import pytest
 
 import policystats
 from policystats import schema
-from policystats.api import build, load_measures, read_measures_csv
-from policystats.corpus import load_corpus
+from policystats.api import build, load_measures, read_measures_csv, stale_reason
+from policystats.corpus import load_corpus, read_catalog
 from policystats.errors import SchemaError
 from policystats.paths import get_paths
 
@@ -123,7 +124,41 @@ def test_loading_a_broken_table_names_the_problem(tmp_path):
 def test_load_measures_rebuilds_when_stale(project, recwarn):
     df = load_measures(project.root)
     assert len(df) > 0
-    assert any("older than the catalog" in str(w.message) for w in recwarn.list)
+    assert any("measures.csv is missing" in str(w.message) for w in recwarn.list)
+
+
+def test_committed_table_comes_from_this_catalog_and_extractor():
+    """load_measures() on a fresh clone reads the committed CSV instead of rebuilding."""
+    paths = get_paths()
+    reason = stale_reason(paths, read_catalog(paths))
+    assert reason is None, f"{reason}: run `policystats build` and commit data/processed/"
+
+
+def _edit_catalog(project, doc_id: str, column: str, value: str) -> None:
+    cat = pd.read_csv(project.catalog, dtype=str, keep_default_na=False)
+    cat.loc[cat["doc_id"] == doc_id, column] = value
+    cat.to_csv(project.catalog, index=False, lineterminator="\n")
+
+
+def test_an_edited_catalog_row_makes_the_saved_table_stale(project):
+    build(project.root)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert set(load_measures(project.root)["city_zh"]) == {"揭阳市", "平顶山市", "雁江区"}
+    # A researcher corrects a name in the catalog and forgets to rebuild.
+    _edit_catalog(project, "yanjiang-2020-sme-plan", "city_zh", "资阳市雁江区")
+    with pytest.warns(UserWarning, match=r"1 document\(s\) out of date \(file or catalog row changed: yanjiang-2020"):
+        df = load_measures(project.root)
+    assert set(df.loc[df["doc_id"] == "yanjiang-2020-sme-plan", "city_zh"]) == {"资阳市雁江区"}
+
+
+def test_a_changed_extractor_makes_the_saved_table_stale(project, monkeypatch):
+    import policystats.engine as E
+
+    build(project.root)
+    monkeypatch.setattr(E, "_extractor_digest", lambda: "a-new-synonym")
+    with pytest.warns(UserWarning, match=r"5 document\(s\) out of date \(the extractor \(code or wording files\)"):
+        load_measures(project.root)
 
 
 def test_public_api_is_small():
