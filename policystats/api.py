@@ -22,6 +22,8 @@ class BuildSummary:
     per_category: pd.DataFrame
     cached: int = 0
     outputs: list[str] = field(default_factory=list)
+    pruned_files: int = 0
+    pruned_bytes: int = 0
 
 
 def load_documents(root: str | os.PathLike[str] | None = None) -> pd.DataFrame:
@@ -45,13 +47,16 @@ def build(
     scheduler: str | None = None,
     use_cache: bool = True,
     progress: bool = False,
+    prune_cache: bool = False,
 ) -> BuildSummary:
     """Build ``data/processed/`` from the corpus: measures.csv, measures.parquet, parquet/ per document.
 
     ``jobs`` documents are processed at once (a process pool, or Dask workers
     with ``engine="dask"``); results are cached per document, so a rebuild
     only redoes documents whose bytes, catalog row or extractor changed.
+    ``prune_cache=True`` then deletes the cache entries this build did not use.
     """
+    from .engine import prune_cache as prune
     from .engine import run_build
 
     paths = get_paths(root)
@@ -61,8 +66,15 @@ def build(
     bar = _progress if progress else None
     result = run_build(rows, paths, jobs=jobs, engine=engine, scheduler=scheduler, use_cache=use_cache, progress=bar)
     per_category = _category_counts_from_csv(paths.measures_csv)
+    pruned = prune(paths, rows) if prune_cache else (0, 0)
     return BuildSummary(
-        len(result.per_document), result.n_rows, result.per_document, per_category, result.cached, result.outputs
+        len(result.per_document),
+        result.n_rows,
+        result.per_document,
+        per_category,
+        result.cached,
+        result.outputs,
+        *pruned,
     )
 
 

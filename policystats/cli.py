@@ -35,9 +35,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         use_cache=not args.no_cache,
         progress=not args.quiet,
+        prune_cache=args.prune_cache,
     )
     df = summary.per_document
     print(f"Built {summary.n_rows} rows from {summary.n_documents} documents ({summary.cached} from the cache).")
+    if args.prune_cache:
+        print(
+            f"Pruned the cache: removed {summary.pruned_files} files ({summary.pruned_bytes / 1e6:.1f} MB) "
+            "that this build did not use."
+        )
     if len(df) > 40:
         print(
             f"{int(df['measures'].sum())} measures, {int(df['quantities'].sum())} quantities; per-document counts "
@@ -187,13 +193,20 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=["local", "dask"], default="local", help="local processes or a Dask cluster")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a LocalCluster)")
     p.add_argument("--no-cache", action="store_true", help="recompute every document (ignore .cache/build)")
+    p.add_argument(
+        "--prune-cache",
+        action="store_true",
+        help="after the build, delete cached results it did not use (earlier catalog rows, files or extractor "
+        "versions); the cache otherwise only grows",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser(
         "query",
         help="run SQL with DuckDB over the Parquet output (table: measures)",
-        description="Query data/processed/parquet/*.parquet with DuckDB without loading the table into pandas. "
+        description="Query data/processed/measures.parquet with DuckDB without loading the table into pandas; "
+        "warns when the catalog or the extractor changed since the last build. "
         'Example: policystats query "select city, category, count(*) from measures group by all"',
     )
     p.add_argument("sql", help="a DuckDB SQL statement over the view `measures`")

@@ -105,6 +105,26 @@ def cache_key(row: dict[str, str]) -> str:
     return f"{row['sha256'][:32]}-{meta}-{_extractor_digest()}"
 
 
+def prune_cache(paths: ProjectPaths, rows: list[dict[str, str]]) -> tuple[int, int]:
+    """Delete cache entries that no row of this catalog uses with this extractor.
+
+    Entries left by earlier catalog rows, edited files or other extractor
+    versions are never read again unless that state comes back. Returns the
+    number of files removed and the bytes freed.
+    """
+    keep = {cache_key(r) for r in rows}
+    removed = freed = 0
+    if not paths.cache.is_dir():
+        return 0, 0
+    for f in paths.cache.iterdir():
+        if f.is_file() and f.name.split(".", 1)[0] not in keep:
+            size = f.stat().st_size
+            f.unlink(missing_ok=True)
+            removed += 1
+            freed += size
+    return removed, freed
+
+
 def process_document(root: str, row: dict[str, str], use_cache: bool = True) -> Chunk:
     """The per-document function every engine runs (picklable, imports inside).
 

@@ -12,6 +12,7 @@ import pytest
 from policystats import build, query
 from policystats import engine as E
 from policystats.api import read_measures_csv
+from policystats.corpus import read_catalog
 from policystats.errors import PolicystatsError
 from policystats.paths import ProjectPaths
 from policystats.synthetic import make_project
@@ -81,6 +82,25 @@ def test_cache_rebuilds_only_what_changed(synth: ProjectPaths) -> None:
     fresh = synth.measures_csv.read_bytes()
     build(synth.root, use_cache=False)
     assert synth.measures_csv.read_bytes() == fresh  # the cache never changes the output
+
+
+def test_prune_cache_keeps_only_what_the_build_used(synth: ProjectPaths, capsys) -> None:
+    from policystats.cli import main
+
+    build(synth.root)
+    assert len(list(synth.cache.iterdir())) == 3 * N_SYNTH  # parquet, csv, json per document
+    doc_id = _retitle(synth, 5)
+    build(synth.root)
+    assert len(list(synth.cache.iterdir())) == 3 * (N_SYNTH + 1)  # the old entry of the edited row stays
+    (synth.cache / "0123abcd.999.tmp").write_text("left by a killed worker", encoding="utf-8")
+    assert main(["--root", str(synth.root), "build", "--quiet", "--prune-cache"]) == 0
+    assert "Pruned the cache: removed 4 files" in capsys.readouterr().out
+    left = sorted(synth.cache.iterdir())
+    assert len(left) == 3 * N_SYNTH
+    assert {f.name.split(".")[0] for f in left} == {E.cache_key(r) for r in read_catalog(synth)}
+    # nothing it kept is recomputed, and the edited document's new entry is among them
+    again = build(synth.root)
+    assert again.cached == N_SYNTH and doc_id in set(again.per_document["doc_id"])
 
 
 def test_a_new_extractor_invalidates_the_cache(synth: ProjectPaths, monkeypatch) -> None:
