@@ -61,8 +61,11 @@ def known_cities(df: pd.DataFrame) -> list[str]:
 
 
 def check_cities(df: pd.DataFrame, cities: Sequence[str] | str | None) -> list[str]:
-    """The requested cities, or an error naming the unknown ones and the known ones."""
-    if cities is None:
+    """The requested cities, or an error naming the unknown ones and the known ones.
+
+    None or an empty list means every city in the table.
+    """
+    if not cities:
         return known_cities(df)
     if isinstance(cities, str):
         cities = [cities]
@@ -73,8 +76,6 @@ def check_cities(df: pd.DataFrame, cities: Sequence[str] | str | None) -> list[s
             f"unknown city {', '.join(map(repr, unknown))}; the table has {', '.join(known)}. "
             "Use the English names of the catalog's city_en column."
         )
-    if not cities:
-        raise UnknownCityError(f"no city given; choose from {', '.join(known)}")
     return list(cities)
 
 

@@ -33,7 +33,7 @@ def start(
     if money_unit is not None:
         compare.money_factor(money_unit)
     table = load_measures()
-    if cities is not None:
+    if cities:
         compare.check_cities(table, cities)
     if city is not None:
         compare.check_cities(table, [city])

@@ -96,6 +96,16 @@ def load_config(path: str | os.PathLike[str], paths: ProjectPaths | None = None)
             raise ReportError(f"{where} ({r['name']}): notebook {r['notebook']} does not exist")
         if not isinstance(r.get("parameters", {}), dict):
             raise ReportError(f"{where} ({r['name']}): parameters must be a mapping")
+        per_city = r.get("per_city")
+        if (
+            per_city is not None
+            and per_city != "all"
+            and not (isinstance(per_city, list) and per_city and all(isinstance(c, str) for c in per_city))
+        ):
+            raise ReportError(
+                f"{where} ({r['name']}): per_city must be a list of city names (city_en in data/catalog.csv) "
+                f"or 'all', not {per_city!r}"
+            )
         for key in RESERVED:
             if key in r.get("parameters", {}):
                 raise ReportError(
@@ -104,8 +114,21 @@ def load_config(path: str | os.PathLike[str], paths: ProjectPaths | None = None)
     return cfg
 
 
-def plan(cfg: dict[str, Any], *, only: list[str] | None = None, lang: str | None = None) -> list[Job]:
-    """Expand the config into jobs."""
+def catalog_cities(paths: ProjectPaths | None = None) -> list[str]:
+    """Every city of the catalog (its ``city_en`` column), sorted."""
+    from .corpus import read_catalog
+
+    return sorted({row["city_en"] for row in read_catalog(paths or get_paths(), check_files=False)})
+
+
+def plan(
+    cfg: dict[str, Any],
+    *,
+    only: list[str] | None = None,
+    lang: str | None = None,
+    paths: ProjectPaths | None = None,
+) -> list[Job]:
+    """Expand the config into jobs; ``per_city: all`` means every city in the catalog."""
     reports = cfg["reports"]
     if only:
         known = [r["name"] for r in reports]
@@ -116,10 +139,11 @@ def plan(cfg: dict[str, Any], *, only: list[str] | None = None, lang: str | None
     jobs = []
     for r in reports:
         langs = [lang] if lang else r.get("langs") or cfg.get("langs") or ["en"]
+        per_city = catalog_cities(paths) if r.get("per_city") == "all" else r.get("per_city") or [None]
         for lg in langs:
             if lg not in ("en", "zh"):
                 raise ReportError(f"report {r['name']}: language {lg!r} is not en or zh")
-            for city in r.get("per_city") or [None]:
+            for city in per_city:
                 jobs.append(Job(r["name"], r["notebook"], dict(r.get("parameters") or {}), lg, city))
     return jobs
 
@@ -283,7 +307,7 @@ def run(
     paths = get_paths(root)
     cfg_path = Path(config) if config else paths.reports_config
     cfg = load_config(cfg_path, paths)
-    job_list = plan(cfg, only=only, lang=lang)
+    job_list = plan(cfg, only=only, lang=lang, paths=paths)
     check_parameters(job_list, paths.root)
     run_dir = new_run_dir(Path(out) if out else paths.reports)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(job_list)))

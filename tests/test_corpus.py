@@ -214,6 +214,15 @@ def test_add_a_sixth_city_in_gbk_then_build(project, tmp_path, capsys):
         (5e9, ">=", "financing_target", True, "市金融工作局"),
         (1e6, "=", "award_level", False, "市工业和信息化局"),
     ]
+    # The reports take it in with no edit: the comparison notebooks default to
+    # every city, and reports.yaml runs city_profile for every catalogued city.
+    from policystats import compare
+    from policystats.reports import load_config, plan
+
+    table = load_measures(project.root)
+    assert "Luoyang" in set(compare.financing_quantities(table, [])["city"])  # the notebooks' default
+    stems = {j.stem for j in plan(load_config(ROOT / "reports.yaml"), paths=project)}
+    assert {"city_profile_Luoyang_en", "city_profile_Luoyang_zh", "city_profile_Yanjiang_en"} <= stems
 
 
 def test_add_rejects_bad_input(project, tmp_path):

@@ -250,6 +250,12 @@ def test_config_errors_name_the_file(tmp_path):
     cfg = load_config(ROOT / "reports.yaml")
     with pytest.raises(ReportError, match="unknown report"):
         plan(cfg, only=["nope"])
+    bad = tmp_path / "bad_per_city.yaml"
+    bad.write_text(
+        "reports:\n  - name: p\n    notebook: notebooks/city_profile.ipynb\n    per_city: Jieyang\n", encoding="utf-8"
+    )
+    with pytest.raises(ReportError, match=r"bad_per_city.yaml reports\[0\] \(p\): per_city must be a list"):
+        load_config(bad)
 
 
 def test_default_plan_runs_city_profile_once_per_city():
