@@ -109,7 +109,7 @@ def stale_reason(paths, rows: list[dict[str, str]]) -> str | None:
     Each build records, per document, the key its cache uses (the file's
     sha256, its catalog row and the extractor's digest) in documents.csv.
     """
-    from .engine import cache_key
+    from .engine import _extractor_digest, cache_key
 
     if not (paths.measures_csv.exists() and paths.documents_csv.exists()):
         return "data/processed/measures.csv is missing"
@@ -129,11 +129,11 @@ def stale_reason(paths, rows: list[dict[str, str]]) -> str | None:
     if removed:
         parts.append(f"{len(removed)} built document(s) no longer in the catalog ({', '.join(removed[:3])})")
     if changed:
-        what = (
-            "the extractor (code or wording files) changed"
-            if len(changed) == len(want)
-            else f"file or catalog row changed: {', '.join(changed[:3])}{' …' if len(changed) > 3 else ''}"
-        )
+        # A key ends with the extractor digest (see engine.cache_key).
+        if any(not have[d].endswith("-" + _extractor_digest()) for d in changed):
+            what = "the extractor (code or wording files) changed"
+        else:
+            what = f"file or catalog row changed: {', '.join(changed[:3])}{' …' if len(changed) > 3 else ''}"
         parts.append(f"{len(changed)} document(s) out of date ({what})")
     return "data/processed/ is older than the catalog or the extractor: " + "; ".join(parts)
 
