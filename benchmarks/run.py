@@ -3,12 +3,12 @@
     python benchmarks/run.py --write docs/performance.md   # the full run (about half an hour on 2 cores)
     python benchmarks/run.py --quick                       # a smoke run in a couple of minutes
 
-See ``policystats/bench.py`` for what is measured and how.
+See ``policystats/devtools/bench.py`` for what is measured and how.
 """
 
 import sys
 
-from policystats.bench import main
+from policystats.devtools.bench import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -27,9 +27,9 @@ __all__ = [
 # `import policystats` stays cheap.
 _LAZY = {
     "MeasureSchema": ("policystats.schema", "MeasureSchema"),
-    "Quantity": ("policystats.quantities", "Quantity"),
-    "parse_quantity": ("policystats.quantities", "parse_quantity"),
-    "search_quantities": ("policystats.quantities", "search_quantities"),
+    "Quantity": ("policystats.extract.quantities", "Quantity"),
+    "parse_quantity": ("policystats.extract.quantities", "parse_quantity"),
+    "search_quantities": ("policystats.extract.quantities", "search_quantities"),
     "build": ("policystats.api", "build"),
     "load_documents": ("policystats.api", "load_documents"),
     "load_measures": ("policystats.api", "load_measures"),
@@ -38,7 +38,7 @@ _LAZY = {
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import build, load_documents, load_measures, query
-    from .quantities import Quantity, parse_quantity, search_quantities
+    from .extract.quantities import Quantity, parse_quantity, search_quantities
     from .schema import MeasureSchema
 
 

@@ -81,7 +81,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate, format_report, write_markdown
+    from .devtools.evaluate import evaluate, format_report, write_markdown
 
     report = evaluate(args.root, with_jionlp=not args.no_jionlp)
     print(format_report(report))
@@ -120,7 +120,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from .paths import relative_to_root
-    from .reports import run
+    from .report.reports import run
 
     summary = run(
         args.config,
@@ -145,7 +145,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_codebook(args: argparse.Namespace) -> int:
     from .api import load_measures
-    from .codebook import update
+    from .devtools.codebook import update
     from .paths import get_paths
 
     path = get_paths(args.root).root / "docs" / "codebook.md"
@@ -164,7 +164,7 @@ def _cmd_documents(args: argparse.Namespace) -> int:
 
 
 def _cmd_check_lexicon(args: argparse.Namespace) -> int:
-    from . import _lexicon
+    from .extract import _lexicon
 
     for name in _lexicon.validate_all():
         print(f"ok  {name}")
@@ -291,7 +291,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "check-lexicon",
-        help="check the wording files in policystats/data",
+        help="check the wording files in policystats/extract/data",
         description="Validate every lexicon file (comparators, units, categories, agencies …).",
     )
     p.set_defaults(func=_cmd_check_lexicon)
@@ -305,8 +305,8 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["bench"]:  # its own options, parsed by policystats.bench
-        from .bench import main as bench_main
+    if argv[:1] == ["bench"]:  # its own options, parsed by policystats.devtools.bench
+        from .devtools.bench import main as bench_main
 
         return bench_main(argv[1:])
     parser = make_parser()

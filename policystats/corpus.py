@@ -15,8 +15,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import _lexicon
 from .errors import CatalogError, DocumentReadError, UnknownDocumentError
+from .extract import _lexicon
 from .ingest.plain import decode_bytes
 from .paths import ProjectPaths, get_paths
 
@@ -100,7 +100,7 @@ def read_raw(path: Path, encoding: str | None = None) -> tuple[str, str]:
 
 
 def _vocab(name: str) -> set[str]:
-    return set(_lexicon.load("provinces.yaml")[name])
+    return set(_lexicon.load("catalog.yaml")[name])
 
 
 def read_catalog(paths: ProjectPaths | None = None, *, check_files: bool = True) -> list[dict[str, str]]:
@@ -206,10 +206,10 @@ def load_corpus(paths: ProjectPaths | None = None, doc_ids: list[str] | None = N
 
 
 def _province(name: str) -> tuple[str, str]:
-    for e in _lexicon.load("provinces.yaml")["provinces"]:
+    for e in _lexicon.load("catalog.yaml")["provinces"]:
         if name.strip().lower() in (e["en"].lower(), e["zh"], e["short"]):
             return e["en"], e["zh"]
-    known = ", ".join(e["en"] for e in _lexicon.load("provinces.yaml")["provinces"])
+    known = ", ".join(e["en"] for e in _lexicon.load("catalog.yaml")["provinces"])
     raise CatalogError(f"unknown province {name!r}; use an English or Chinese name such as {known}")
 
 

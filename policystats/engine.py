@@ -30,9 +30,9 @@ import pandas as pd
 from . import schema
 from .corpus import Document, read_raw
 from .errors import PolicystatsError, SchemaError
+from .extract.structure import StructureWarning
+from .extract.table import EXTRACTOR_VERSION, document_table
 from .paths import ProjectPaths, get_paths, relative_to_root
-from .structure import StructureWarning
-from .table import EXTRACTOR_VERSION, document_table
 
 
 @dataclass
@@ -58,43 +58,23 @@ class BuildResult:
     outputs: list[str] = field(default_factory=list)
 
 
-# Modules and data files that only present or evaluate the table; a build
-# never imports or reads them (tests/test_engine.py checks this), so editing
-# them leaves the cache and data/processed/ current. Every other file of the
-# package, including any new one, counts as part of the extractor.
-NOT_EXTRACTOR = frozenset(
-    {
-        "bench.py",
-        "cli.py",
-        "codebook.py",
-        "compare.py",
-        "evaluate.py",
-        "labels.py",
-        "notebook.py",
-        "plots.py",
-        "reports.py",
-        "synthetic.py",
-        "procurement_baselines.csv",
-    }
-)
-
-
 @functools.cache
 def _extractor_digest() -> str:
-    """EXTRACTOR_VERSION plus a digest of the package's code and wording files.
+    """EXTRACTOR_VERSION, the table's columns and a digest of everything under ``policystats/extract/``.
 
-    Editing a synonym in ``policystats/data`` or any extraction module of the
-    package invalidates every cached document, so the cache never serves rows
-    that the current code would not produce.
+    The extraction stage is one folder: its modules and its wording files
+    (``extract/data/``). Editing any of them invalidates every cached
+    document, so the cache never serves rows that the current code would not
+    produce; editing anything else (reports, importers, development tools)
+    leaves the cache and ``data/processed/`` current.
     """
-    from .paths import LEXICON_DIR, PACKAGE_DIR
+    from .paths import EXTRACT_DIR
 
     h = hashlib.sha256(EXTRACTOR_VERSION.encode())
-    files = sorted(PACKAGE_DIR.glob("*.py")) + sorted(p for p in LEXICON_DIR.iterdir() if p.is_file())
+    h.update(json.dumps(schema.COLUMNS).encode())
+    files = sorted(p for p in EXTRACT_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for p in files:
-        if p.name in NOT_EXTRACTOR:
-            continue
-        h.update(p.name.encode())
+        h.update(p.relative_to(EXTRACT_DIR).as_posix().encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
 

@@ -12,8 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-LEXICON_DIR = PACKAGE_DIR / "data"
-FONT_DIR = PACKAGE_DIR / "fonts"
+EXTRACT_DIR = PACKAGE_DIR / "extract"
+"""The extraction stage: its code and its wording files are what the build cache is keyed on."""
+LEXICON_DIR = EXTRACT_DIR / "data"
+CATALOG_VOCAB = PACKAGE_DIR / "data" / "catalog.yaml"
+REPORT_DATA_DIR = PACKAGE_DIR / "report" / "data"
+FONT_DIR = PACKAGE_DIR / "report" / "fonts"
 DEFAULT_ROOT = PACKAGE_DIR.parent
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from . import _lexicon
 from .errors import SchemaError
+from .extract import _lexicon
 
 _CLS = _lexicon.load("classification.yaml")
-_PROV = _lexicon.load("provinces.yaml")
+_PROV = _lexicon.load("catalog.yaml")
 _STRUCT = _lexicon.load("structure.yaml")
 
 CATEGORIES = list(_CLS["categories"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from policystats import bench
+from policystats.devtools import bench
 
 
 def test_the_benchmark_runs_and_reports_every_section(tmp_path: Path) -> None:

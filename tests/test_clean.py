@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from policystats.clean import WIDTH_MAP, clean, clean_with_notes, normalize_width
 from policystats.corpus import load_corpus
+from policystats.extract.clean import WIDTH_MAP, clean, clean_with_notes, normalize_width
 
 from .conftest import raw_text
 

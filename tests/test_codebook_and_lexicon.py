@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from policystats import _lexicon, schema
+from policystats import schema
 from policystats.api import load_measures
-from policystats.codebook import generated_part, render
+from policystats.devtools.codebook import generated_part, render
 from policystats.errors import LexiconError
+from policystats.extract import _lexicon
 
 from .conftest import ROOT
 

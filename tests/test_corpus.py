@@ -216,8 +216,8 @@ def test_add_a_sixth_city_in_gbk_then_build(project, tmp_path, capsys):
     ]
     # The reports take it in with no edit: the comparison notebooks default to
     # every city, and reports.yaml runs city_profile for every catalogued city.
-    from policystats import compare
-    from policystats.reports import load_config, plan
+    from policystats.report import compare
+    from policystats.report.reports import load_config, plan
 
     table = load_measures(project.root)
     assert "Luoyang" in set(compare.financing_quantities(table, [])["city"])  # the notebooks' default

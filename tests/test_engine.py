@@ -13,9 +13,9 @@ from policystats import build, query
 from policystats import engine as E
 from policystats.api import read_measures_csv
 from policystats.corpus import read_catalog
+from policystats.devtools.synthetic import make_project
 from policystats.errors import PolicystatsError
 from policystats.paths import ProjectPaths
-from policystats.synthetic import make_project
 
 N_SYNTH = 12
 
@@ -109,19 +109,30 @@ def test_a_new_extractor_invalidates_the_cache(synth: ProjectPaths, monkeypatch)
     assert build(synth.root).cached == 0
 
 
-@pytest.mark.parametrize("edited", ["data/quantities.yaml", "quantities.py"])
-def test_the_extractor_digest_follows_code_and_wording(tmp_path: Path, monkeypatch, edited: str) -> None:
+@pytest.mark.parametrize(
+    ("edited", "counts"),
+    [
+        ("extract/data/quantities.yaml", True),
+        ("extract/quantities.py", True),
+        ("extract/new_stage.py", True),  # a new module of the stage counts at once
+        ("report/compare.py", False),
+        ("devtools/evaluate.py", False),
+        ("ingest/html.py", False),  # its output is stored and hashed in the catalog
+    ],
+)
+def test_the_extractor_digest_is_everything_under_extract(
+    tmp_path: Path, monkeypatch, edited: str, counts: bool
+) -> None:
     import policystats.paths as P
 
     copy = tmp_path / "policystats"
     shutil.copytree(P.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "fonts"))
-    monkeypatch.setattr(P, "PACKAGE_DIR", copy)
-    monkeypatch.setattr(P, "LEXICON_DIR", copy / "data")
+    monkeypatch.setattr(P, "EXTRACT_DIR", copy / "extract")
     before = E._extractor_digest.__wrapped__()
     assert E._extractor_digest.__wrapped__() == before
     with (copy / edited).open("a", encoding="utf-8") as fh:
         fh.write("\n# a new synonym\n")
-    assert E._extractor_digest.__wrapped__() != before
+    assert (E._extractor_digest.__wrapped__() != before) is counts
 
 
 def test_a_failing_document_is_named_and_the_old_outputs_are_kept(synth: ProjectPaths, monkeypatch) -> None:
@@ -230,20 +241,20 @@ def test_query_on_a_stale_build_says_so(project: ProjectPaths, capsys) -> None:
 
 
 def test_a_build_never_loads_what_the_extractor_digest_leaves_out(project: ProjectPaths) -> None:
-    """Editing a module in NOT_EXTRACTOR cannot change the rows, so it may leave the cache current."""
+    """Presentation and development modules cannot change the rows, so editing them leaves the cache current."""
     import subprocess
     import sys
 
     code = (
         "import sys, policystats\n"
         f"policystats.build({str(project.root)!r}, jobs=1)\n"
-        "print(' '.join(m.rsplit('.', 1)[-1] + '.py' for m in sys.modules if m.startswith('policystats.')))"
+        "print(' '.join(m for m in sys.modules if m.startswith('policystats.')))"
     )
     loaded = set(
         subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split()
     )
-    assert "quantities.py" in loaded and "structure.py" in loaded
-    assert not loaded & E.NOT_EXTRACTOR
+    assert {"policystats.extract.quantities", "policystats.extract.structure"} <= loaded
+    assert not {m for m in loaded if m.startswith(("policystats.report", "policystats.devtools"))}
 
 
 # ------------------------------------------------------------------ command line

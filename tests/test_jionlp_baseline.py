@@ -11,8 +11,8 @@ import io
 
 import pytest
 
-from policystats.evaluate import evaluate
-from policystats.quantities import parse_quantity, search_quantities
+from policystats.devtools.evaluate import evaluate
+from policystats.extract.quantities import parse_quantity, search_quantities
 
 with contextlib.redirect_stdout(io.StringIO()):
     jionlp = pytest.importorskip("jionlp")

@@ -18,11 +18,11 @@ import nbformat
 import papermill
 import pytest
 
-from policystats import compare, plots
 from policystats.api import load_measures
 from policystats.cli import main
 from policystats.errors import ReportError
-from policystats.reports import load_config, new_run_dir, plan, to_html
+from policystats.report import compare, plots
+from policystats.report.reports import load_config, new_run_dir, plan, to_html
 
 from .conftest import ROOT
 

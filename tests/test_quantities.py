@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policystats.corpus import load_corpus
-from policystats.evaluate import HEADLINE, evaluate, load_gold, predictions
+from policystats.devtools.evaluate import HEADLINE, evaluate, load_gold, predictions
+from policystats.extract.quantities import parse_quantity, search_quantities
 from policystats.paths import get_paths
-from policystats.quantities import parse_quantity, search_quantities
 
 from .conftest import raw_text
 

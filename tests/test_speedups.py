@@ -11,9 +11,9 @@ import random
 
 import pytest
 
-from policystats import quantities as Q
-from policystats.clean import normalize_width
-from policystats.synthetic import perturb
+from policystats.devtools.synthetic import perturb
+from policystats.extract import quantities as Q
+from policystats.extract.clean import normalize_width
 from tests.conftest import RAW
 
 SEEDS = sorted(p.stem for p in RAW.glob("*.txt"))

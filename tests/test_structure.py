@@ -11,10 +11,10 @@ from functools import cache
 
 import pytest
 
-from policystats.clean import clean, is_han
 from policystats.corpus import load_corpus
-from policystats.structure import StructureWarning, parse_structure
-from policystats.text import MappedText
+from policystats.extract.clean import clean, is_han
+from policystats.extract.structure import StructureWarning, parse_structure
+from policystats.extract.text import MappedText
 
 from .conftest import raw_text
 
@@ -409,7 +409,7 @@ def test_unsegmented_document_is_kept_with_a_warning():
 
 
 def test_parser_failure_keeps_text(monkeypatch):
-    import policystats.structure as s
+    import policystats.extract.structure as s
 
     def boom(*a, **k):
         raise RuntimeError("simulated bug")

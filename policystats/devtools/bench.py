@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .paths import get_paths
+from ..paths import get_paths
 
 NOTEBOOKS = ["overview", "financing_targets", "procurement_shares", "award_levels", "city_profile"]
 FLOOR = re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿)?\s*(?:元|%|家|个|人|户|项)?")
@@ -126,8 +126,8 @@ def throughput(min_chars: int = 10_000_000, repeats: int = 3, seed: int = 0) -> 
     Each text is timed ``repeats`` times for each extractor, interleaved, and
     the minimum kept, so that a burst of load elsewhere does not favour one side.
     """
+    from ..extract.quantities import search_quantities
     from . import synthetic
-    from .quantities import search_quantities
 
     texts = synthetic.texts(min_chars, seed=seed)
     n_chars = sum(map(len, texts))
@@ -202,7 +202,7 @@ def _scratch_project(dest: Path) -> Path:
 
 def seeds_build(work: Path, runs: int = 3) -> dict[str, Any]:
     """`policystats build` on the seeds: empty cache vs warm cache (median of ``runs``)."""
-    from .corpus import read_catalog
+    from ..corpus import read_catalog
 
     root = _scratch_project(work / "seeds")
     cache = get_paths(root).cache
@@ -219,7 +219,7 @@ def seeds_build(work: Path, runs: int = 3) -> dict[str, Any]:
         warm.append(r.seconds)
         peaks.append(r.peak_rss)
     # The same, inside one interpreter: the work without start-up and imports.
-    from .api import build
+    from ..api import build
 
     shutil.rmtree(cache, ignore_errors=True)
     build(root)  # imports and warm-up

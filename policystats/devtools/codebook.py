@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import _lexicon, schema
+from .. import schema
+from ..extract import _lexicon
 
 BEGIN = "<!-- BEGIN GENERATED -->"
 END = "<!-- END GENERATED -->"
@@ -42,7 +43,7 @@ def _example(df: pd.DataFrame, column: str, value: str | None = None) -> str:
 def render(df: pd.DataFrame) -> str:
     cls = _lexicon.load("classification.yaml")
     q = _lexicon.load("quantities.yaml")
-    prov = _lexicon.load("provinces.yaml")
+    prov = _lexicon.load("catalog.yaml")
     struct = _lexicon.load("structure.yaml")
     out = [BEGIN, "", "### Columns", "", "| column | type | meaning | seed example |", "| --- | --- | --- | --- |"]
     kinds = {"Int64": "integer", "float64": "number", "bool": "true/false", "boolean": "true/false"}

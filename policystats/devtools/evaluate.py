@@ -17,9 +17,9 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .corpus import Document, load_corpus
-from .paths import ProjectPaths, get_paths
-from .table import document_rows, document_structure
+from ..corpus import Document, load_corpus
+from ..extract.table import document_rows, document_structure
+from ..paths import ProjectPaths, get_paths
 
 HEADLINE = ("financing_target", "procurement_share", "award_level")
 JIONLP_COMPARATOR = {"accurate": "=", "blur": "~", "blur+": ">", "blur-": "<"}

@@ -76,7 +76,7 @@ class GoldError(ValueError):
 
 
 def _squeeze(text: str) -> tuple[str, list[int]]:
-    from ..clean import normalize_width
+    from ..extract.clean import normalize_width
 
     s = normalize_width(text)
     keep = [i for i, ch in enumerate(s) if not ch.isspace()]

@@ -20,8 +20,8 @@ import random
 import re
 from pathlib import Path
 
-from .corpus import CATALOG_COLUMNS, read_catalog
-from .paths import ProjectPaths, get_paths
+from ..corpus import CATALOG_COLUMNS, read_catalog
+from ..paths import ProjectPaths, get_paths
 
 _DIGITS = re.compile(r"\d+")
 _ITEM_AFTER = re.compile(r"[.．、](?!\d)")

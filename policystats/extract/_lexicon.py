@@ -1,4 +1,4 @@
-"""Load and check the wording files in ``policystats/data``.
+"""Load and check the wording files in ``policystats/extract/data``.
 
 The wording that the parsers use (clutter lines, item markers, comparators,
 units, categories, indicators, agencies …) lives in YAML and CSV files so that
@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from .errors import LexiconError
-from .paths import LEXICON_DIR
+from .. import paths
+from ..errors import LexiconError
 
 # libyaml's safe loader when PyYAML was built with it: ten times faster at start-up.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -27,16 +27,16 @@ FILES = (
     "agencies.yaml",
     "quantities.yaml",
     "classification.yaml",
-    "provinces.yaml",
+    "catalog.yaml",
 )
 
 
 @cache
 def load(name: str) -> Any:
     """Parsed content of a data file (cached)."""
-    path = LEXICON_DIR / name
+    path = paths.CATALOG_VOCAB if name == paths.CATALOG_VOCAB.name else paths.LEXICON_DIR / name
     if not path.exists():
-        raise LexiconError(f"lexicon file {path.name} is missing from {LEXICON_DIR}")
+        raise LexiconError(f"lexicon file {path.name} is missing from {path.parent}")
     try:
         if name.endswith(".csv"):
             with path.open(encoding="utf-8", newline="") as fh:
@@ -154,10 +154,10 @@ def validate_all() -> list[str]:
         _labelled(e, f"classification.yaml policy_tools.{code}")
     checked.append("classification.yaml")
 
-    p = load("provinces.yaml")
+    p = load("catalog.yaml")
     for i, e in enumerate(p["provinces"]):
-        _labelled(e, f"provinces.yaml provinces[{i}]")
-    checked.append("provinces.yaml")
+        _labelled(e, f"catalog.yaml provinces[{i}]")
+    checked.append("catalog.yaml")
     return checked
 
 

@@ -4,9 +4,9 @@ Per quantity: ``indicator`` (a fine code), its ``category`` (one of ten), the
 ``statement_kind`` (target, rule, threshold or outcome), the ``beneficiary``,
 and for awards the ``programme`` and ``tier``. Per measure: the ``theme`` and
 its Rothwell–Zegveld ``policy_tool``. All wording is in
-``policystats/data/classification.yaml``.
+``policystats/extract/data/classification.yaml``.
 
->>> from policystats.quantities import search_quantities
+>>> from policystats.extract.quantities import search_quantities
 >>> text = "对首次入库的工业企业,给予5万元一次性奖励,年主营业务收入达到5000万元及以上的企业,再给予3万元奖励。"
 >>> for _, q in search_quantities(text):
 ...     c = classify_quantity(q, text)

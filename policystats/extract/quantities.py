@@ -13,7 +13,7 @@ Two levels of entry, like dateparser's ``parse`` and ``search_dates``:
 True
 
 Every quantity keeps its source: ``text == source[start:end]``. The wording
-(comparators, units, never-quantities …) is in ``policystats/data/quantities.yaml``.
+(comparators, units, never-quantities …) is in ``policystats/extract/data/quantities.yaml``.
 """
 
 from __future__ import annotations

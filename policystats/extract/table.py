@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..corpus import Document
 from .agencies import agency_function, agency_label_en
 from .classify import classify_quantity, theme_of, theme_tags
 from .clean import clean_with_notes
-from .corpus import Document
 from .quantities import search_quantities
 from .structure import Block, Structure, parse_structure
 
@@ -186,7 +186,7 @@ def document_table(doc: Document, source_path: str):
     """One document's validated table chunk, and a summary line for the build report."""
     import pandas as pd
 
-    from . import schema
+    from .. import schema
 
     structure, notes = document_structure(doc)
     rows = _rows(doc, structure, source_path)

@@ -19,8 +19,8 @@ from functools import cache
 
 import pandas as pd
 
+from ..paths import REPORT_DATA_DIR
 from .labels import ParameterError, check_lang, label, per_unit_label
-from .paths import LEXICON_DIR
 
 MONEY_UNITS = {"元": 1.0, "万元": 1e4, "亿元": 1e8, "yuan": 1.0, "10k yuan": 1e4, "100m yuan": 1e8}
 KIND_ORDER = ["target", "threshold", "rule", "outcome"]
@@ -247,7 +247,7 @@ def financing_notes(
 
 @cache
 def _baselines() -> pd.DataFrame:
-    return pd.read_csv(LEXICON_DIR / "procurement_baselines.csv", dtype=str, keep_default_na=False)
+    return pd.read_csv(REPORT_DATA_DIR / "procurement_baselines.csv", dtype=str, keep_default_na=False)
 
 
 def procurement_baselines(lang: str = "en", on: str | None = None) -> pd.DataFrame:
@@ -316,7 +316,7 @@ def procurement_table(
 
 
 def _issue_dates(df: pd.DataFrame) -> dict[str, str]:
-    from .corpus import read_catalog
+    from ..corpus import read_catalog
 
     try:
         return {r["doc_id"]: r["issue_date"] for r in read_catalog()}
@@ -325,7 +325,7 @@ def _issue_dates(df: pd.DataFrame) -> dict[str, str]:
 
 
 def _preference_words() -> tuple[str, ...]:
-    from . import _lexicon
+    from ..extract import _lexicon
 
     return tuple(_lexicon.load("classification.yaml")["procurement_preference"]["words"])
 

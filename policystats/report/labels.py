@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from . import _lexicon
-from .errors import PolicystatsError
+from ..errors import PolicystatsError
+from ..extract import _lexicon
 
 LANGS = ("en", "zh")
 COMPARATOR_SYMBOLS = {"=": "=", ">": ">", ">=": "≥", "<": "<", "<=": "≤", "~": "≈", "between": "–"}
@@ -47,7 +47,7 @@ def check_lang(lang: str) -> str:
 @cache
 def _tables() -> dict[str, dict[str, tuple[str, str]]]:
     cls = _lexicon.load("classification.yaml")
-    prov = _lexicon.load("provinces.yaml")
+    prov = _lexicon.load("catalog.yaml")
     struct = _lexicon.load("structure.yaml")
     t: dict[str, dict[str, tuple[str, str]]] = {}
     for kind in ("categories", "statement_kinds", "beneficiaries", "themes", "policy_tools", "programmes"):

@@ -27,7 +27,7 @@ def start(
     An unknown city, language or money unit stops the notebook here with a
     message that names it and lists the valid values.
     """
-    from .api import load_measures
+    from ..api import load_measures
 
     check_lang(lang)
     if money_unit is not None:

@@ -1,7 +1,7 @@
 """Charts for the notebooks, with one shared style and Chinese labels that render.
 
 ``setup(lang)`` registers the bundled Noto Sans CJK SC subset (SIL Open Font
-License, see ``policystats/fonts/``) with ``fontManager.addfont``, applies the
+License, see ``policystats/report/fonts/``) with ``fontManager.addfont``, applies the
 seaborn theme and then sets ``font.family`` as a list, so Chinese and Latin
 glyphs both render. With ``strict=True`` (the default) a "Glyph … missing from
 font" warning becomes an error, so a missing glyph can never pass silently.
@@ -19,8 +19,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib import font_manager
 
+from ..paths import FONT_DIR, get_paths
 from .labels import check_lang, label, per_unit_label
-from .paths import FONT_DIR, get_paths
 
 FONT_FILE = FONT_DIR / "NotoSansCJKsc-Regular-subset.otf"
 FONT_FAMILY = "Noto Sans CJK SC"

@@ -24,8 +24,8 @@ from typing import Any
 
 import yaml
 
-from .errors import ReportError
-from .paths import ProjectPaths, get_paths, relative_to_root
+from ..errors import ReportError
+from ..paths import ProjectPaths, get_paths, relative_to_root
 
 RESERVED = ("lang", "figures_dir", "city")
 EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>")
@@ -116,7 +116,7 @@ def load_config(path: str | os.PathLike[str], paths: ProjectPaths | None = None)
 
 def catalog_cities(paths: ProjectPaths | None = None) -> list[str]:
     """Every city of the catalog (its ``city_en`` column), sorted."""
-    from .corpus import read_catalog
+    from ..corpus import read_catalog
 
     return sorted({row["city_en"] for row in read_catalog(paths or get_paths(), check_files=False)})
 
