@@ -205,7 +205,8 @@ def load_corpus(paths: ProjectPaths | None = None, doc_ids: list[str] | None = N
 # ------------------------------------------------------------------ adding
 
 
-def _province(name: str) -> tuple[str, str]:
+def province_names(name: str) -> tuple[str, str]:
+    """``(English, Chinese)`` names of a province given either: 'Henan', '河南省' or '河南'."""
     for e in _lexicon.load("catalog.yaml")["provinces"]:
         if name.strip().lower() in (e["en"].lower(), e["zh"], e["short"]):
             return e["en"], e["zh"]
@@ -262,7 +263,7 @@ def add_document(
         raise CatalogError(f"--genre {genre!r} is not one of {sorted(_vocab('genres'))}")
     if statement_nature not in _vocab("statement_natures"):
         raise CatalogError(f"--nature {statement_nature!r} is not one of {sorted(_vocab('statement_natures'))}")
-    prov_en, prov_zh = _province(province)
+    prov_en, prov_zh = province_names(province)
     digest = hashlib.sha256(data).hexdigest()
     slug = re.sub(r"[^a-z0-9]+", "-", city_en.lower()).strip("-") or "doc"
     new_id = doc_id or f"{slug}-{day.year}-{digest[:8]}"

@@ -11,6 +11,11 @@ from policystats.paths import DEFAULT_ROOT, ProjectPaths
 
 ROOT = DEFAULT_ROOT
 RAW = ROOT / "data" / "raw"
+CORPUS = ROOT.parent / "shared" / "corpus"
+"""The development corpus: real documents the rules were not written from. Not committed; tests skip without it."""
+needs_corpus = pytest.mark.skipif(
+    not (CORPUS / "catalog.csv").exists(), reason="the development corpus ../shared/corpus is not beside the project"
+)
 
 
 def raw_text(doc_id: str) -> str:

@@ -14,6 +14,8 @@ import pytest
 from policystats.devtools.evaluate import evaluate
 from policystats.extract.quantities import parse_quantity, search_quantities
 
+from .conftest import CORPUS, needs_corpus
+
 with contextlib.redirect_stdout(io.StringIO()):
     jionlp = pytest.importorskip("jionlp")
 
@@ -58,8 +60,9 @@ def test_yixia_includes_the_number():
     assert parse_quantity(text).comparator == "<="  # 民法典 第1259条: 以下 includes
 
 
-def test_policystats_beats_jionlp_on_the_money_gold():
-    report = evaluate()
+@needs_corpus
+def test_policystats_beats_jionlp_on_the_blind_money_gold():
+    (report,) = evaluate(sets=("corpus",), corpus_dir=CORPUS)
     ours, theirs = report.jionlp["policystats"], report.jionlp["jionlp"]
     assert ours["value_unit_comparator"] > theirs["value_unit_comparator"]
     assert ours["value_unit"] >= theirs["value_unit"]

@@ -1,51 +1,57 @@
-"""Accuracy against a gold set read off the seeds by hand, and against jionlp.
+"""Accuracy against blind gold, per category and cumulatively, and against jionlp.
 
-The gold set (``tests/gold/quantities.csv``) lists every quantity in the five
-seed documents with the values a careful reader assigns; ``never.csv`` lists
-numbers that are not quantities (years, dates, document and phone numbers).
-A prediction matches a gold quantity when their raw spans overlap; it is
-correct when value, unit, comparator and category all agree.
+Gold sets (``tests/gold/``):
 
-Run ``policystats evaluate`` to print the figures, or with ``--write`` to
-refresh ``docs/accuracy.md``.
+* ``corpus``: the development corpus (``../shared/corpus``), documents the
+  rules were not written from, annotated blind (``tests/gold/corpus/*.csv``);
+* ``seeds``: the five seed documents, re-annotated blind (``tests/gold/seeds/``);
+* ``review``: the rows a reviewer confirmed or corrected (``data/review.csv``).
+
+A prediction matches a gold quantity when their spans overlap in the same
+document (one to one, the largest overlap first). Correctness is cumulative:
+
+1. ``value_unit``: value (and the upper bound of a range) and unit;
+2. ``comparator``: and the comparator;
+3. ``category``: and the category;
+4. ``statement_kind``: and the statement kind.
+
+Recall in a category is over its gold quantities. Precision is over the
+predictions that count for it: at the first two levels a prediction counts for
+the category of the gold quantity it matches (or its own category when it
+matches none); from level 3 on, for its own category.
+
+``policystats evaluate`` prints the figures; ``--write docs/accuracy.md``
+refreshes the generated part of that file.
 """
 
 from __future__ import annotations
 
 import csv
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..corpus import Document, load_corpus
-from ..extract.table import document_rows, document_structure
+from ..errors import PolicystatsError
 from ..paths import ProjectPaths, get_paths
+from .gold import HEADLINE, GoldError, read_gold, read_never
 
-HEADLINE = ("financing_target", "procurement_share", "award_level")
+LEVELS = ("value_unit", "comparator", "category", "statement_kind")
+LEVEL_LABELS = {
+    "value_unit": "value + unit",
+    "comparator": "+ comparator",
+    "category": "+ category",
+    "statement_kind": "+ statement kind",
+}
 JIONLP_COMPARATOR = {"accurate": "=", "blur": "~", "blur+": ">", "blur-": "<"}
+GOLD_SETS = ("corpus", "seeds", "review")
 
 
-@dataclass
-class Gold:
-    doc_id: str
-    start: int
-    end: int
-    text: str
-    value: float
-    value_max: float | None
-    unit: str
-    comparator: str
-    category: str
-    indicator: str
-    statement_kind: str
-    aspirational: bool
-    per_unit: str | None
-    target_year: int | None
-    note: str
+@dataclass(frozen=True)
+class Item:
+    """A quantity in one document, as gold or as predicted."""
 
-
-@dataclass
-class Prediction:
     doc_id: str
     start: int
     end: int
@@ -55,16 +61,27 @@ class Prediction:
     unit: str
     comparator: str
     category: str = ""
-    indicator: str = ""
     statement_kind: str = ""
     aspirational: bool = False
     per_unit: str | None = None
     target_year: int | None = None
+    note: str = ""
 
 
 @dataclass
+class GoldSet:
+    """Documents and their gold: quantities and never-quantities."""
+
+    name: str
+    docs: list[Document]
+    gold: list[Item]
+    never: list[tuple[str, int, int, str, str]] = field(default_factory=list)  # doc, start, end, text, why
+
+
+@dataclass(frozen=True)
 class Scores:
     category: str
+    level: str
     gold: int
     predicted: int
     correct_gold: int
@@ -81,86 +98,168 @@ class Scores:
 
 @dataclass
 class Report:
-    per_category: list[Scores]
-    overall: Scores
-    field_accuracy: dict[str, tuple[int, int]]
-    errors: list[tuple[Gold | None, Prediction | None, str]]
+    name: str
+    n_docs: int
+    scores: list[Scores]
+    errors: list[tuple[Item | None, Item | None, str]]
     never_violations: list[tuple[str, str, str]]
-    field_errors: list[tuple[Gold, str]] = field(default_factory=list)
     jionlp: dict | None = None
-    money_errors: list[tuple[Gold | None, str]] = field(default_factory=list)
+    money_errors: list[str] = field(default_factory=list)
+
+    def get(self, category: str, level: str) -> Scores:
+        return next(s for s in self.scores if s.category == category and s.level == level)
 
 
-def _b(v: str) -> bool:
-    return v.strip().lower() == "true"
+# ------------------------------------------------------------------ gold sets
 
 
-def _f(v: str) -> float | None:
-    return float(v) if v.strip() else None
+def default_corpus_dir(paths: ProjectPaths) -> Path:
+    """``$POLICYSTATS_DEV_CORPUS``, else ``../shared/corpus`` beside the project."""
+    env = os.environ.get("POLICYSTATS_DEV_CORPUS")
+    return Path(env) if env else paths.root.parent / "shared" / "corpus"
 
 
-def load_gold(paths: ProjectPaths | None = None, docs: dict[str, Document] | None = None) -> list[Gold]:
-    p = paths or get_paths()
-    docs = docs or {d.doc_id: d for d in load_corpus(p)}
-    out = []
-    with (p.gold / "quantities.csv").open(encoding="utf-8", newline="") as fh:
-        for n, r in enumerate(csv.DictReader(fh), start=2):
-            raw = docs[r["doc_id"]].raw
-            at = raw.find(r["context"])
-            if at < 0 or raw.count(r["context"]) != 1:
-                raise ValueError(f"gold row {n}: context {r['context']!r} is not unique in {r['doc_id']}")
-            pos = -1
-            for _ in range(int(r["occurrence"] or 1)):
-                pos = r["context"].find(r["quantity_text"], pos + 1)
-            if pos < 0:
-                raise ValueError(f"gold row {n}: {r['quantity_text']!r} not in its context")
-            start = at + pos
-            out.append(
-                Gold(
-                    r["doc_id"],
-                    start,
-                    start + len(r["quantity_text"]),
-                    r["quantity_text"],
-                    float(r["value"]),
-                    _f(r["value_max"]),
-                    r["unit"],
-                    r["comparator"],
-                    r["category"],
-                    r["indicator"],
-                    r["statement_kind"],
-                    _b(r["aspirational"]),
-                    r["per_unit"] or None,
-                    int(r["target_year"]) if r["target_year"] else None,
-                    r["note"],
-                )
-            )
-    return out
+_LEVEL = {"city": "prefecture_city", "prefecture": "prefecture_city", "district": "district", "county": "county"}
 
 
-def load_never(
-    paths: ProjectPaths | None = None, docs: dict[str, Document] | None = None
-) -> list[tuple[str, int, int, str]]:
-    p = paths or get_paths()
-    docs = docs or {d.doc_id: d for d in load_corpus(p)}
-    out = []
-    with (p.gold / "never.csv").open(encoding="utf-8", newline="") as fh:
-        for r in csv.DictReader(fh):
-            raw = docs[r["doc_id"]].raw
-            start = raw.find(r["text"])
-            while start >= 0:
-                out.append((r["doc_id"], start, start + len(r["text"]), r["why"]))
-                start = raw.find(r["text"], start + 1)
-    return out
+def corpus_meta(row: dict[str, str]) -> dict[str, str]:
+    """A development-corpus catalog row in the project's catalog columns.
+
+    >>> m = corpus_meta({"file": "001_anhui_2021.txt", "city_en": "Anhui (province)", "city_zh": "安徽省",
+    ...                  "province_zh": "安徽省", "admin_level": "province", "issue_date": ""})
+    >>> m["doc_id"], m["city_en"], m["admin_level"], m["issue_date"], m["province_en"]
+    ('001-anhui-2021', 'Anhui', 'province', '2021-01-01', 'Anhui')
+    """
+    from ..corpus import province_names
+
+    stem = Path(row["file"]).stem
+    year = stem.rsplit("_", 1)[-1]
+    level = _LEVEL.get(row.get("admin_level", ""), row.get("admin_level", ""))
+    prov_en, prov_zh = province_names(row.get("province_zh", ""))
+    return {
+        "doc_id": stem.lower().replace("_", "-"),
+        "file": row["file"],
+        "city_en": row.get("city_en", "").split(" (")[0].split(" /")[0],
+        "city_zh": row.get("city_zh", ""),
+        "province_en": prov_en,
+        "province_zh": prov_zh,
+        "admin_level": level,
+        "issuer_level": level,
+        "issuer_zh": row.get("issuer_zh", ""),
+        "doc_number": row.get("doc_number", ""),
+        "issue_date": row.get("issue_date") or f"{year}-01-01",
+        "statement_nature": "commitments",
+        "title": row.get("title_zh", ""),
+        "sha256": "",
+    }
 
 
-def predictions(docs: list[Document]) -> list[Prediction]:
+def corpus_documents(corpus_dir: Path) -> list[Document]:
+    """The development corpus, imported in memory (nothing is registered in a project)."""
+    import hashlib
+
+    from ..ingest import import_bytes
+
+    catalog = corpus_dir / "catalog.csv"
+    if not catalog.exists():
+        raise PolicystatsError(f"{corpus_dir}: no catalog.csv; pass --corpus with the development corpus folder")
+    docs = []
+    with catalog.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            path = corpus_dir / row["file"]
+            data = path.read_bytes()
+            imported = import_bytes(data, path.name)
+            meta = corpus_meta(row) | {"sha256": hashlib.sha256(data).hexdigest(), "encoding": imported.encoding}
+            docs.append(Document(meta["doc_id"], path, meta, imported.text))
+    return docs
+
+
+def _items_from_gold(rows, doc_id: str) -> list[Item]:
+    return [
+        Item(
+            doc_id,
+            g.start,
+            g.end,
+            g.text,
+            g.value,
+            g.value_max,
+            g.unit,
+            g.comparator,
+            g.category,
+            g.statement_kind,
+            g.aspirational,
+            g.per_unit,
+            g.target_year,
+            g.note,
+        )
+        for g in rows
+    ]
+
+
+def _read_set(name: str, docs: list[Document], gold_dir: Path, key) -> GoldSet:
+    gold: list[Item] = []
+    never: list[tuple[str, int, int, str, str]] = []
+    kept = []
+    for doc in docs:
+        stem = key(doc)
+        path = gold_dir / f"{stem}.csv"
+        if not path.exists():
+            continue
+        kept.append(doc)
+        try:
+            gold += _items_from_gold(read_gold(path, doc.raw), doc.doc_id)
+            npath = gold_dir / f"{stem}.never.csv"
+            if npath.exists():
+                never += [(doc.doc_id, a, b, t, w) for a, b, t, w in read_never(npath, doc.raw)]
+        except GoldError as exc:
+            raise PolicystatsError(f"gold set {name}: {exc}") from exc
+    return GoldSet(name, kept, gold, never)
+
+
+def corpus_gold(paths: ProjectPaths, corpus_dir: Path | None = None) -> GoldSet:
+    corpus_dir = corpus_dir or default_corpus_dir(paths)
+    if not corpus_dir.is_dir():
+        raise PolicystatsError(f"{corpus_dir}: the development corpus is not there; pass --corpus DIR")
+    return _read_set("corpus", corpus_documents(corpus_dir), paths.gold / "corpus", lambda d: d.path.stem)
+
+
+def seeds_gold(paths: ProjectPaths) -> GoldSet:
+    docs = load_corpus(paths)
+    return _read_set("seeds", docs, paths.gold / "seeds", lambda d: d.path.stem)
+
+
+def gold_set(name: str, paths: ProjectPaths, corpus_dir: Path | None = None) -> GoldSet:
+    if name == "corpus":
+        return corpus_gold(paths, corpus_dir)
+    if name == "seeds":
+        return seeds_gold(paths)
+    if name == "review":
+        from ..review import review_gold
+
+        return review_gold(paths)
+    raise PolicystatsError(f"unknown gold set {name!r}; use one of {', '.join(GOLD_SETS)}")
+
+
+# ------------------------------------------------------------------ predictions
+
+
+def predictions(docs: list[Document]) -> list[Item]:
+    """Every quantity row the extractor produces for ``docs``."""
+    import warnings
+
+    from ..extract.structure import StructureWarning
+    from ..extract.table import document_rows
+
     out = []
     for doc in docs:
-        for r in document_rows(doc, "data/raw/" + doc.path.name):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", StructureWarning)  # kept in documents.csv by a build; noise here
+            rows = document_rows(doc, "data/raw/" + doc.path.name)
+        for r in rows:
             if r["quantity_id"] is None:
                 continue
             out.append(
-                Prediction(
+                Item(
                     doc.doc_id,
                     r["span_start"],
                     r["span_end"],
@@ -170,7 +269,6 @@ def predictions(docs: list[Document]) -> list[Prediction]:
                     r["unit"],
                     r["comparator"],
                     r["category"],
-                    r["indicator"],
                     r["statement_kind"],
                     bool(r["aspirational"]),
                     r["per_unit"],
@@ -180,122 +278,103 @@ def predictions(docs: list[Document]) -> list[Prediction]:
     return out
 
 
+# ------------------------------------------------------------------ matching and scoring
+
+
 def _close(a: float | None, b: float | None) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
-def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
-    return a_start < b_end and b_start < a_end
+def correct(g: Item, p: Item, level: str) -> bool:
+    """Is ``p`` right about ``g`` up to ``level`` (cumulative)?"""
+    k = LEVELS.index(level)
+    ok = _close(g.value, p.value) and _close(g.value_max, p.value_max) and g.unit == p.unit
+    if k >= 1:
+        ok = ok and g.comparator == p.comparator
+    if k >= 2:
+        ok = ok and g.category == p.category
+    if k >= 3:
+        ok = ok and g.statement_kind == p.statement_kind
+    return ok
 
 
-def _correct(g: Gold, p: Prediction, with_category: bool = True) -> bool:
-    return (
-        _close(g.value, p.value)
-        and _close(g.value_max, p.value_max)
-        and g.unit == p.unit
-        and g.comparator == p.comparator
-        and (not with_category or g.category == p.category)
-    )
-
-
-def _match(gold: list[Gold], preds: list[Prediction]) -> dict[int, int]:
-    """gold index -> prediction index, by span overlap within a document."""
+def match(gold: list[Item], preds: list[Item]) -> dict[int, int]:
+    """gold index → prediction index: overlapping spans in one document, largest overlap first."""
     by_doc: dict[str, list[int]] = {}
     for j, p in enumerate(preds):
         by_doc.setdefault(p.doc_id, []).append(j)
-    used: set[int] = set()
-    out = {}
+    pairs = []
     for i, g in enumerate(gold):
         for j in by_doc.get(g.doc_id, []):
             p = preds[j]
-            if j not in used and _overlap(g.start, g.end, p.start, p.end):
-                out[i] = j
-                used.add(j)
-                break
+            overlap = min(g.end, p.end) - max(g.start, p.start)
+            if overlap > 0:
+                pairs.append((-overlap, not correct(g, p, "value_unit"), i, j))
+    pairs.sort()
+    out: dict[int, int] = {}
+    used: set[int] = set()
+    for _o, _c, i, j in pairs:
+        if i not in out and j not in used:
+            out[i] = j
+            used.add(j)
     return out
 
 
-def _why(g: Gold, p: Prediction) -> str:
+def score(gold: list[Item], preds: list[Item]) -> list[Scores]:
+    m = match(gold, preds)
+    back = {j: i for i, j in m.items()}
+    cats = sorted({g.category for g in gold} | {p.category for p in preds})
+    out = []
+    for level in LEVELS:
+        ok = {i for i, j in m.items() if correct(gold[i], preds[j], level)}
+        for c in cats:
+            gi = [i for i, g in enumerate(gold) if g.category == c]
+            if LEVELS.index(level) < 2:
+                pj = [j for j, p in enumerate(preds) if (gold[back[j]].category if j in back else p.category) == c]
+            else:
+                pj = [j for j, p in enumerate(preds) if p.category == c]
+            out.append(
+                Scores(c, level, len(gi), len(pj), sum(i in ok for i in gi), sum(back.get(j, -1) in ok for j in pj))
+            )
+        out.append(Scores("all", level, len(gold), len(preds), len(ok), len(ok)))
+    return out
+
+
+def _why(g: Item, p: Item) -> str:
     parts = []
     if not _close(g.value, p.value) or not _close(g.value_max, p.value_max):
-        parts.append(f"value {p.value}≠{g.value}")
+        parts.append(f"value {p.value:g}{'–' + format(p.value_max, 'g') if p.value_max else ''}≠{g.value:g}")
     if g.unit != p.unit:
         parts.append(f"unit {p.unit}≠{g.unit}")
     if g.comparator != p.comparator:
         parts.append(f"comparator {p.comparator}≠{g.comparator}")
     if g.category != p.category:
         parts.append(f"category {p.category}≠{g.category}")
+    if g.statement_kind != p.statement_kind:
+        parts.append(f"kind {p.statement_kind}≠{g.statement_kind}")
     return ", ".join(parts)
 
 
-def score(gold: list[Gold], preds: list[Prediction]) -> tuple[list[Scores], Scores, list]:
-    match = _match(gold, preds)
-    correct_pred = {j for i, j in match.items() if _correct(gold[i], preds[j])}
-    cats = sorted({g.category for g in gold} | {p.category for p in preds})
-    rows = []
-    for c in cats:
-        gi = [i for i, g in enumerate(gold) if g.category == c]
-        pj = [j for j, p in enumerate(preds) if p.category == c]
-        rows.append(
-            Scores(
-                c,
-                len(gi),
-                len(pj),
-                sum(1 for i in gi if i in match and match[i] in correct_pred),
-                sum(1 for j in pj if j in correct_pred),
-            )
-        )
-    overall = Scores("all", len(gold), len(preds), len(correct_pred), len(correct_pred))
-    errors: list = []
-    matched_preds = set(match.values())
+def errors(gold: list[Item], preds: list[Item]) -> list[tuple[Item | None, Item | None, str]]:
+    """Every gold quantity not fully right, and every prediction with no gold."""
+    m = match(gold, preds)
+    out: list[tuple[Item | None, Item | None, str]] = []
     for i, g in enumerate(gold):
-        if i not in match:
-            errors.append((g, None, "missed"))
-        elif match[i] not in correct_pred:
-            errors.append((g, preds[match[i]], _why(g, preds[match[i]])))
-    for j, p in enumerate(preds):
-        if j not in matched_preds:
-            errors.append((None, p, "not a gold quantity"))
-    return rows, overall, errors
-
-
-def _field_accuracy(gold: list[Gold], preds: list[Prediction]) -> dict[str, tuple[int, int]]:
-    match = _match(gold, preds)
-    fields = {
-        "span found": lambda g, p: True,
-        "value": lambda g, p: _close(g.value, p.value) and _close(g.value_max, p.value_max),
-        "unit": lambda g, p: g.unit == p.unit,
-        "comparator": lambda g, p: g.comparator == p.comparator,
-        "category": lambda g, p: g.category == p.category,
-        "indicator": lambda g, p: g.indicator == p.indicator,
-        "statement_kind": lambda g, p: g.statement_kind == p.statement_kind,
-        "aspirational": lambda g, p: g.aspirational == p.aspirational,
-        "per_unit": lambda g, p: g.per_unit == p.per_unit,
-        "target_year": lambda g, p: g.target_year == p.target_year,
-        "quantity_text": lambda g, p: g.text == p.text,
-    }
-    out = {}
-    for name, ok in fields.items():
-        hits = sum(1 for i, j in match.items() if ok(gold[i], preds[j]))
-        out[name] = (hits, len(gold))
+        if i not in m:
+            out.append((g, None, "missed"))
+        elif not correct(g, preds[m[i]], "statement_kind"):
+            out.append((g, preds[m[i]], _why(g, preds[m[i]])))
+    matched = set(m.values())
+    out += [(None, p, "not a gold quantity") for j, p in enumerate(preds) if j not in matched]
     return out
 
 
-def _field_errors(gold: list[Gold], preds: list[Prediction]) -> list[tuple[Gold, str]]:
-    """Mismatches on the fields outside the headline metric."""
-    out = []
-    for i, j in _match(gold, preds).items():
-        g, p = gold[i], preds[j]
-        for name in ("indicator", "statement_kind", "aspirational", "per_unit", "target_year"):
-            if getattr(g, name) != getattr(p, name):
-                out.append((g, f"{name} {getattr(p, name)!r}, gold {getattr(g, name)!r}"))
-    return out
+# ------------------------------------------------------------------ jionlp
 
 
-def _jionlp(docs: list[Document], gold: list[Gold]) -> tuple[dict, list[tuple[Gold, str]]] | None:
-    """Score jionlp.ner.extract_money on the money subset of the gold set."""
+def _jionlp_predictions(docs: list[Document]) -> list[Item] | None:
     try:
         import contextlib
         import io
@@ -304,193 +383,171 @@ def _jionlp(docs: list[Document], gold: list[Gold]) -> tuple[dict, list[tuple[Go
             import jionlp
     except ImportError:
         return None
-    found: list[Prediction] = []
+    import warnings
+
+    from ..extract.structure import StructureWarning
+    from ..extract.table import document_structure
+
+    found: list[Item] = []
     for doc in docs:
-        structure, _ = document_structure(doc)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", StructureWarning)
+            structure, _ = document_structure(doc)
         for b in structure.blocks:
-            text = b.text.text
-            for e in jionlp.ner.extract_money(text, with_parsing=True):
+            for e in jionlp.ner.extract_money(b.text.text, with_parsing=True):
                 a, z = e["offset"]
                 start, end = b.text.raw_span(a, z)
                 num = e["detail"]["num"]
-                value = float(num[0] if isinstance(num, list) else num)
+                lo, hi = (num[0], num[1]) if isinstance(num, list) else (num, None)
                 unit = {"元": "CNY", "美元": "USD"}.get(e["detail"]["case"], e["detail"]["case"])
-                comp = JIONLP_COMPARATOR.get(e["detail"].get("definition"), "?")
-                found.append(Prediction(doc.doc_id, start, end, doc.raw[start:end], value, None, unit, comp))
-    money = [g for g in gold if g.unit in ("CNY", "USD")]
-    ours = [p for p in predictions(docs) if p.unit in ("CNY", "USD")]
-    result = {}
-    errors: list[tuple[Gold, str]] = []
-    for name, preds in (("policystats", ours), ("jionlp", found)):
-        match = _match(money, preds)
-        vu = sum(
-            1 for i, j in match.items() if _close(money[i].value, preds[j].value) and money[i].unit == preds[j].unit
-        )
-        vuc = sum(
-            1
-            for i, j in match.items()
-            if _correct(money[i], preds[j], with_category=False)
-            or (
-                _close(money[i].value, preds[j].value)
-                and money[i].unit == preds[j].unit
-                and money[i].comparator == preds[j].comparator
-                and money[i].value_max is None
-            )
-        )
-        matched = set(match.values())
-        good_preds = sum(
-            1 for i, j in match.items() if _close(money[i].value, preds[j].value) and money[i].unit == preds[j].unit
-        )
+                comp = "between" if hi is not None else JIONLP_COMPARATOR.get(e["detail"].get("definition"), "?")
+                found.append(
+                    Item(doc.doc_id, start, end, doc.raw[start:end], float(lo), float(hi) if hi else None, unit, comp)
+                )
+    return found
+
+
+def money_comparison(gs: GoldSet, ours: list[Item]) -> tuple[dict, list[str]] | None:
+    """policystats and jionlp.ner.extract_money on the gold money quantities (CNY, USD)."""
+    theirs = _jionlp_predictions(gs.docs)
+    if theirs is None:
+        return None
+    money = [g for g in gs.gold if g.unit in ("CNY", "USD")]
+    result, notes = {}, []
+    for name, preds in (("policystats", [p for p in ours if p.unit in ("CNY", "USD")]), ("jionlp", theirs)):
+        m = match(money, preds)
+        vu = sum(correct(money[i], preds[j], "value_unit") for i, j in m.items())
+        vuc = sum(correct(money[i], preds[j], "comparator") for i, j in m.items())
         result[name] = {
             "gold": len(money),
             "predicted": len(preds),
-            "found": len(match),
+            "found": len(m),
             "value_unit": vu,
             "value_unit_comparator": vuc,
-            "precision_value_unit": good_preds / len(preds) if preds else 1.0,
-            "spurious": len(preds) - len(matched),
+            "precision_value_unit": vu / len(preds) if preds else 1.0,
+            "recall_value_unit_comparator": vuc / len(money) if money else 1.0,
+            "spurious": len(preds) - len(m),
         }
         if name == "jionlp":
-            for j, p in enumerate(preds):
-                if j not in matched:
-                    errors.append(
-                        (None, f"{p.doc_id}: reported {p.text!r} ({p.value:g} {p.unit}), not a money quantity")
-                    )
-            for i, g in enumerate(money):
-                if i not in match:
-                    errors.append((g, "missed"))
-                else:
-                    p = preds[match[i]]
-                    why = _why(g, Prediction(**{**p.__dict__, "category": g.category}))
-                    if why:
-                        errors.append((g, f"read {p.text!r} as {p.comparator} {p.value:g} {p.unit}: {why}"))
-    return result, errors
+            for i, j in sorted(m.items()):
+                g, p = money[i], preds[j]
+                if correct(g, p, "value_unit") and g.comparator != p.comparator:
+                    notes.append(f"`{g.doc_id}` {g.text!r}: jionlp reads {p.comparator}, the text means {g.comparator}")
+    return result, notes
 
 
-def evaluate(root: str | None = None, with_jionlp: bool = True) -> Report:
-    paths = get_paths(root)
-    docs = load_corpus(paths)
-    by_id = {d.doc_id: d for d in docs}
-    gold = load_gold(paths, by_id)
-    preds = predictions(docs)
-    per_cat, overall, errors = score(gold, preds)
-    never = load_never(paths, by_id)
+# ------------------------------------------------------------------ entry points
+
+
+def evaluate_set(gs: GoldSet, with_jionlp: bool = True) -> Report:
+    preds = predictions(gs.docs)
+    doc_ids = {d.doc_id for d in gs.docs}
+    preds = [p for p in preds if p.doc_id in doc_ids]
+    raw = {d.doc_id: d.raw for d in gs.docs}
     violations = [
-        (doc_id, by_id[doc_id].raw[s:e], why)
-        for doc_id, s, e, why in never
+        (doc, raw[doc][s:e], why)
+        for doc, s, e, _t, why in gs.never
         for p in preds
-        if p.doc_id == doc_id and _overlap(s, e, p.start, p.end)
+        if p.doc_id == doc and p.start < e and s < p.end
     ]
-    report = Report(per_cat, overall, _field_accuracy(gold, preds), errors, violations, _field_errors(gold, preds))
+    report = Report(gs.name, len(gs.docs), score(gs.gold, preds), errors(gs.gold, preds), violations)
     if with_jionlp:
-        j = _jionlp(docs, gold)
+        j = money_comparison(gs, preds)
         if j is not None:
             report.jionlp, report.money_errors = j
     return report
 
 
+def evaluate(
+    root: str | os.PathLike[str] | None = None,
+    sets: tuple[str, ...] = ("corpus", "seeds"),
+    *,
+    corpus_dir: str | os.PathLike[str] | None = None,
+    with_jionlp: bool = True,
+) -> list[Report]:
+    """One report per gold set."""
+    paths = get_paths(root)
+    cdir = Path(corpus_dir) if corpus_dir else None
+    return [evaluate_set(gold_set(name, paths, cdir), with_jionlp) for name in sets]
+
+
 def format_report(r: Report) -> str:
-    lines = ["category                   gold  pred  precision  recall"]
-    for s in r.per_category:
-        mark = " *" if s.category in HEADLINE else ""
-        lines.append(f"{s.category:25s} {s.gold:5d} {s.predicted:5d}  {s.precision:9.3f}  {s.recall:6.3f}{mark}")
-    o = r.overall
-    lines.append(f"{'all':25s} {o.gold:5d} {o.predicted:5d}  {o.precision:9.3f}  {o.recall:6.3f}")
-    lines.append("(* headline categories; correct = value, unit, comparator and category all right)")
-    lines.append("")
-    lines.append("field accuracy on matched gold quantities:")
-    for k, (hit, n) in r.field_accuracy.items():
-        lines.append(f"  {k:15s} {hit:4d}/{n} = {hit / n:.3f}")
+    lines = [f"gold set {r.name}: {r.n_docs} documents, {r.get('all', 'value_unit').gold} gold quantities"]
+    lines.append(f"{'category':26s}{'gold':>5s}" + "".join(f"{LEVEL_LABELS[lv]:>22s}" for lv in LEVELS))
+    lines.append(f"{'':31s}" + "           P      R" * len(LEVELS))
+    cats = sorted({s.category for s in r.scores} - {"all"}, key=lambda c: (c not in HEADLINE, c))
+    for c in [*cats, "all"]:
+        row = [r.get(c, lv) for lv in LEVELS]
+        mark = "*" if c in HEADLINE else " "
+        cells = "".join(f"        {s.precision:6.3f} {s.recall:6.3f}" for s in row)
+        lines.append(f"{c + mark:26s}{row[0].gold:5d}{cells}")
+    lines.append("(* headline; P precision, R recall; each level adds a field that must also be right)")
     lines.append(f"never-quantities extracted: {len(r.never_violations)}")
     if r.jionlp:
-        lines.append("")
-        lines.append("money subset (CNY and USD):   found  value+unit  +comparator  precision  spurious")
+        lines.append("money (CNY, USD)     gold  found  value+unit  +comparator  precision  spurious")
         for name, d in r.jionlp.items():
             lines.append(
-                f"  {name:12s} gold={d['gold']:3d}   {d['found']:5d}  {d['value_unit']:10d}"
-                f"  {d['value_unit_comparator']:11d}"
+                f"  {name:16s} {d['gold']:5d}  {d['found']:5d}  {d['value_unit']:10d}  {d['value_unit_comparator']:11d}"
                 f"  {d['precision_value_unit']:9.3f}  {d['spurious']:8d}"
             )
     return "\n".join(lines)
 
 
-def markdown(r: Report) -> str:
-    """docs/accuracy.md."""
-    out = [
-        "# Accuracy",
-        "",
-        "Measured by `policystats evaluate --write docs/accuracy.md` against the gold set in",
-        "`tests/gold/quantities.csv`: every quantity in the five seed documents, with the",
-        "value, unit, comparator, category, statement kind, aspiration, per-unit and target",
-        "year that a careful reader assigns. The expected values were read off the texts,",
-        "not produced by the code. `tests/gold/never.csv` lists numbers that are not",
-        "quantities (years, dates, document, session and phone numbers, nicknames such as 1+7).",
-        "",
-        "A prediction matches a gold quantity when their raw spans overlap, and is correct",
-        "when value, unit, comparator and category all agree. Precision is over predictions",
-        "in the category, recall over gold quantities in it. The gold set is complete for",
-        "the seeds, so a prediction with no gold counterpart is a false positive.",
-        "",
-        "| category | gold | predicted | precision | recall |",
-        "| --- | ---: | ---: | ---: | ---: |",
-    ]
-    for s in r.per_category:
-        name = f"**{s.category}**" if s.category in HEADLINE else s.category
-        out.append(f"| {name} | {s.gold} | {s.predicted} | {s.precision:.3f} | {s.recall:.3f} |")
-    o = r.overall
-    out.append(f"| all | {o.gold} | {o.predicted} | {o.precision:.3f} | {o.recall:.3f} |")
-    out += ["", "Bold: the three headline categories (target: at least 0.95 on both).", ""]
-    out += ["## Field by field", "", "| field | right | of | share |", "| --- | ---: | ---: | ---: |"]
-    for k, (hit, n) in r.field_accuracy.items():
-        out.append(f"| {k} | {hit} | {n} | {hit / n:.3f} |")
-    out += ["", f"Never-quantities extracted: {len(r.never_violations)}.", ""]
-    out += [
-        "**Caveat.** The grammar and the classification rules were written while reading these",
-        "same five documents, so these figures show how well the rules fit the seeds, not how",
-        "well they carry to a new city. Phrases beyond the seeds are tested in",
-        "`tests/test_quantities.py` (GRAMMAR, and KNOWN_FAILURES marked xfail).",
-        "",
-        "## Remaining errors on value, unit, comparator or category",
-        "",
-    ]
-    if not r.errors:
-        out.append("None on the seeds.")
-    for g, p, why in r.errors:
-        if g is not None:
-            out.append(f"- `{g.doc_id}` {g.text!r} ({g.note}): {why}" + (f"; read as {p.text!r}" if p else ""))
-        else:
-            out.append(f"- `{p.doc_id}` {p.text!r}: {why}")
-    out += ["", "## Mismatches on the other fields", ""]
-    if not r.field_errors:
-        out.append("None.")
-    for g, why in r.field_errors:
-        out.append(f"- `{g.doc_id}` {g.text!r} ({g.note}): {why}")
-    if r.jionlp:
-        j, ours = r.jionlp["jionlp"], r.jionlp["policystats"]
-        out += [
-            "",
-            "## Against jionlp",
-            "",
-            "`jionlp.ner.extract_money` (jionlp 1.5, a dev-only dependency) is the best",
-            "general Chinese money extractor we know. It was run on the same cleaned",
-            "measure texts, and scored on the gold set's money quantities (CNY and USD).",
-            "jionlp's `definition` maps to comparators as accurate → =, blur → ~, blur+ → >, blur- → <.",
-            "",
-            "| extractor | gold money quantities | found | value and unit right | and comparator right"
-            " | precision (value and unit) | spurious |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-        ]
-        for name, d in (("policystats", ours), ("jionlp", j)):
-            out.append(
-                f"| {name} | {d['gold']} | {d['found']} | {d['value_unit']} | {d['value_unit_comparator']} |"
-                f" {d['precision_value_unit']:.3f} | {d['spurious']} |"
-            )
-        out += ["", "Where jionlp goes wrong on our seeds:", ""]
-        for g, why in r.money_errors:
-            out.append(f"- `{g.doc_id}` {g.text!r}: {why}" if g is not None else f"- {why}")
-    out.append("")
+def markdown_tables(reports: list[Report]) -> str:
+    """The generated part of docs/accuracy.md."""
+    out: list[str] = []
+    for r in reports:
+        all_q = r.get("all", "value_unit")
+        out += [f"### Gold set `{r.name}`: {r.n_docs} documents, {all_q.gold} quantities", ""]
+        out.append("| category | gold | " + " | ".join(f"{LEVEL_LABELS[lv]} P / R" for lv in LEVELS) + " |")
+        out.append("| --- | ---: |" + " ---: |" * len(LEVELS))
+        cats = sorted({s.category for s in r.scores} - {"all"}, key=lambda c: (c not in HEADLINE, c))
+        for c in [*cats, "all"]:
+            row = [r.get(c, lv) for lv in LEVELS]
+            name = f"**{c}**" if c in HEADLINE else c
+            cells = " | ".join(f"{s.precision:.3f} / {s.recall:.3f}" for s in row)
+            out.append(f"| {name} | {row[0].gold} | {cells} |")
+        out += ["", f"Never-quantities extracted: {len(r.never_violations)}.", ""]
+        if r.jionlp:
+            out += [
+                "| money (CNY, USD) | gold | found | value + unit | + comparator | precision (value + unit)"
+                " | spurious |",
+                "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+            ]
+            for name, d in r.jionlp.items():
+                out.append(
+                    f"| {name} | {d['gold']} | {d['found']} | {d['value_unit']} | {d['value_unit_comparator']} |"
+                    f" {d['precision_value_unit']:.3f} | {d['spurious']} |"
+                )
+            out.append("")
     return "\n".join(out)
 
 
-def write_markdown(r: Report, path: str | Path) -> None:
-    Path(path).write_text(markdown(r), encoding="utf-8")
+BEGIN, END = "<!-- BEGIN GENERATED -->", "<!-- END GENERATED -->"
+
+
+def write_markdown(reports: list[Report], path: str | os.PathLike[str]) -> bool:
+    """Replace the generated part of ``path`` (between the markers); return whether it changed."""
+    p = Path(path)
+    text = p.read_text(encoding="utf-8") if p.exists() else f"# Accuracy\n\n{BEGIN}\n{END}\n"
+    if BEGIN not in text or END not in text:
+        text = text.rstrip("\n") + f"\n\n{BEGIN}\n{END}\n"
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    new = f"{head}{BEGIN}\n\n{markdown_tables(reports)}\n{END}{tail}"
+    if new != text:
+        p.write_text(new, encoding="utf-8")
+        return True
+    return False
+
+
+def headline_errors(r: Report, limit: int | None = None) -> list[str]:
+    """Readable lines for the errors on headline quantities (for the closing note and docs)."""
+    out = []
+    for g, p, why in r.errors:
+        cat = (g or p).category
+        if cat not in HEADLINE:
+            continue
+        item = g or p
+        out.append(f"{item.doc_id} {item.text!r}: {why}" + (f" (read {p.text!r})" if g and p else ""))
+    return out[:limit] if limit else out
