@@ -1,8 +1,9 @@
 """The extractor's speed-ups must not change what it finds.
 
-``_Never`` tries the never-quantity patterns only near candidate numbers; a
-plain scan tries them at every position. On every seed (and on perturbed
-copies) both must skip exactly the same candidates.
+``_Never`` tries the never-quantity patterns only where each can start (read
+off the patterns) near candidate numbers; a plain scan tries them at every
+position. On every seed (and on perturbed copies) both must skip exactly the
+same candidates.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ import pytest
 from policystats.devtools.synthetic import perturb
 from policystats.extract import quantities as Q
 from policystats.extract.clean import normalize_width
+from policystats.extract.quantity_lexicon import lexicon
 from tests.conftest import RAW
 
 SEEDS = sorted(p.stem for p in RAW.glob("*.txt"))
 
 
 def _full_never_spans(s: str) -> list[tuple[int, int]]:
-    rx = Q._lex()["never_anchored"]
+    rx = lexicon().never.pattern
     spans = []
     for p in range(len(s)):
         m = rx.match(s, p)
@@ -30,15 +32,15 @@ def _full_never_spans(s: str) -> list[tuple[int, int]]:
 
 
 def _candidates(s: str) -> list[tuple[int, int]]:
-    lex = Q._lex()
-    ms = sorted([*lex["ar_re"].finditer(s), *lex["cn_re"].finditer(s)], key=lambda m: m.start())
-    return [m.span() for m in ms if not Q._is_year(s, m)]
+    lex, t = lexicon(), Q._Text(s)
+    ms = sorted([*lex.arabic.finditer(s), *lex.chinese.finditer(s)], key=lambda m: m.start())
+    return [m.span() for m in ms if not Q._is_year(t, m)]
 
 
 def _compare(text: str) -> None:
     s = normalize_width(text)
     full = _full_never_spans(s)
-    never = Q._Never(s)
+    never = Q._Never(s, lexicon())
     cands = _candidates(s)
     assert cands, "no candidate numbers: the test would be empty"
     lazy = [never.covers(a, b) for a, b in cands]

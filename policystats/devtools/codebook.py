@@ -123,7 +123,7 @@ def render(df: pd.DataFrame) -> str:
     vocab("title_source", [(c, *titles[c], "") for c in schema.TITLE_SOURCES], "title_source")
     vocab(
         "change",
-        [(c, e["en"], e["zh"], "") for c, e in q["change_words"].items()],
+        [(c, q["change_words"][c]["en"], q["change_words"][c]["zh"], "") for c in ("decrease", "increase")],
         "change",
     )
     per = {e["per"]: (e["en"], e["zh"]) for e in q["per_words"]}

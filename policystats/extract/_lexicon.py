@@ -123,8 +123,21 @@ def validate_all() -> list[str]:
         _need(e.get("unit") in UNITS, where, f"unit must be one of {sorted(UNITS)}")
         _need(isinstance(e.get("words"), list) and e["words"], where, "needs words")
     for i, e in enumerate(q["never_quantity"]):
-        _labelled(e, f"quantities.yaml never_quantity[{i}]")
-        _regex(e["pattern"], f"quantities.yaml never_quantity[{i}]")
+        where = f"quantities.yaml never_quantity[{i}]"
+        _labelled(e, where)
+        _regex(e["pattern"], where)
+        _need(isinstance(e.get("example"), str) and bool(e["example"]), where, "needs an example the pattern masks")
+    for i, e in enumerate(q["comparators_suffix"]):
+        for u in e.get("only_after_units", []):
+            _need(u in UNITS, f"quantities.yaml comparators_suffix[{i}]", f"unknown unit {u!r} in only_after_units")
+    for i, e in enumerate(q["multipliers"]):
+        _labelled(e, f"quantities.yaml multipliers[{i}]")
+        _need(isinstance(e.get("factor"), int | float), f"quantities.yaml multipliers[{i}]", "needs a numeric factor")
+    for key in ("never_quantity_window", "spaces_inside_max", "comparator_gap_max"):
+        _need(isinstance(q.get(key), int), f"quantities.yaml {key}", "must be an integer")
+    for key in ("arabic_number", "chinese_numeral_not_after", "more_than_infix", "aspiration_words"):
+        _labelled(q[key], f"quantities.yaml {key}")
+    _regex(q["arabic_number"]["pattern"], "quantities.yaml arabic_number")
     checked.append("quantities.yaml")
 
     k = load("classification.yaml")

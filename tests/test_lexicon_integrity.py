@@ -1,0 +1,66 @@
+"""Every pattern in the wording files works through the real code path.
+
+A never-quantity pattern added to ``quantities.yaml`` must take effect: its
+example matches the pattern, and ``search_quantities`` finds no quantity in it.
+Comparator words, units and multipliers are checked the same way, each on a
+phrase built from the entry itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from policystats.extract import _lexicon
+from policystats.extract.quantities import search_quantities
+from policystats.extract.quantity_lexicon import _start_of, lexicon
+
+Q = _lexicon.load("quantities.yaml")
+NEVER = Q["never_quantity"]
+
+
+@pytest.mark.parametrize("entry", NEVER, ids=[e["en"] for e in NEVER])
+def test_every_never_pattern_masks_its_own_example(entry) -> None:
+    example = entry["example"]
+    assert re.search(entry["pattern"], example), "the example must match its own pattern"
+    sentence = f"根据{example}，给予奖励。"
+    found = [(t, q.value) for t, q in search_quantities(sentence) if example in sentence[q.start : q.end + 20]]
+    assert found == [], f"{entry['en']}: {example!r} read as a quantity"
+
+
+@pytest.mark.parametrize("entry", NEVER, ids=[e["en"] for e in NEVER])
+def test_the_code_knows_where_every_never_pattern_starts(entry) -> None:
+    """A new pattern needs no change to the code: where it can start is read off the pattern."""
+    start = _start_of(entry["pattern"])
+    assert start.chars or start.digit or start.line, entry["pattern"]
+    rules = lexicon().never
+    assert not rules.anywhere, "a pattern that can start anywhere makes every search try every position"
+
+
+COMPARATORS = [(w, e["comparator"]) for e in Q["comparators_prefix"] for w in e["words"]]
+
+
+@pytest.mark.parametrize(("word", "comparator"), COMPARATORS, ids=[w for w, _ in COMPARATORS])
+def test_every_prefix_comparator_reaches_the_table(word: str, comparator: str) -> None:
+    (got,) = search_quantities(f"补贴{word}50万元")
+    assert got[1].comparator == comparator and got[0].startswith(word)
+
+
+SUFFIXES = [(w, e["comparator"], e.get("only_after_units")) for e in Q["comparators_suffix"] for w in e["words"]]
+
+
+@pytest.mark.parametrize(("word", "comparator", "after"), SUFFIXES, ids=[w for w, _, _ in SUFFIXES])
+def test_every_suffix_comparator_reaches_the_table(word: str, comparator: str, after) -> None:
+    unit = "个月" if after else "万元"
+    (got,) = search_quantities(f"补贴50{unit}{word}")
+    assert got[1].comparator == comparator and got[0].endswith(word)
+
+
+UNITS = [(w, e["unit"]) for e in Q["units"] for w in e["words"]]
+
+
+@pytest.mark.parametrize(("word", "unit"), UNITS, ids=[w for w, _ in UNITS])
+def test_every_unit_word_reaches_the_table(word: str, unit: str) -> None:
+    found = search_quantities(f"达到12{word}。")
+    assert [q.unit for _, q in found] == [unit], found
