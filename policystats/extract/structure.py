@@ -99,6 +99,7 @@ class Block:
     item_role: str
     text: MappedText
     responsibility: Responsibility | None = None
+    lead_in: str | None = None  # the parent item's own text: 对符合下列条件之一的企业给予10万元奖励：
 
     @property
     def span(self) -> tuple[int, int]:
@@ -475,61 +476,66 @@ def _credit_reply(part: Part, preamble: list[Line], blocks: list[Block]) -> None
 
 
 def parse_structure(doc_id: str, text: MappedText) -> Structure:
-    """Segment a cleaned document into parts and blocks."""
+    """Segment a cleaned document into parts and blocks.
+
+    What the parser notices (numbering slips, unsegmented parts) comes back
+    in ``Structure.warnings`` and is warned here, after parsing, so that a
+    warning can never be mistaken for a parser failure.
+    """
     try:
-        return _parse(doc_id, text)
+        structure = _parse(doc_id, text)
     except Exception as exc:  # a parser bug must not lose the document
-        msg = f"{doc_id}: structure parser failed ({exc!r}); kept the whole text as one unsegmented block"
-        warnings.warn(msg, StructureWarning, stacklevel=2)
-        body = text.strip()
-        part = Part("body", "body", 0, content=[Line(0, body)])
-        block = Block(
-            f"{doc_id}:body:all",
-            "body",
-            "body",
-            None,
-            False,
-            "unsegmented",
-            0,
-            "body",
-            "",
-            None,
-            None,
-            0,
-            None,
-            "none",
-            "measure",
-            body.join_lines(),
-        )
-        return Structure(doc_id, [part], [block] if len(body) else [], [msg])
+        structure = _unsegmented(doc_id, text, f"structure parser failed ({exc!r})")
+    for note in structure.warnings:
+        warnings.warn(note, StructureWarning, stacklevel=2)
+    return structure
 
 
-def _parse(doc_id: str, text: MappedText) -> Structure:
-    lines = split_lines(text)
-    parts = _find_parts(lines)
-    blocks: list[Block] = []
-    notes: list[str] = [
-        f"{doc_id}: two parts are numbered {p.part_id.split('~')[0]}; the repeat is {p.part_id}"
-        for p in parts
-        if "~" in p.part_id
-    ]
-    order = 0
-    first_lead_declared = False
+def _unsegmented(doc_id: str, text: MappedText, why: str) -> Structure:
+    msg = f"{doc_id}: {why}; kept the whole text as one unsegmented block"
+    body = text.strip()
+    part = Part("body", "body", 0, content=[Line(0, body)])
+    block = Block(
+        measure_id=f"{doc_id}:body:all",
+        part_id="body",
+        part_kind="body",
+        part_title=None,
+        forwarded=False,
+        block_kind="unsegmented",
+        order=0,
+        section_path="body",
+        heading_path="",
+        item_marker=None,
+        item_number=None,
+        level=0,
+        title=None,
+        title_source="none",
+        item_role="measure",
+        text=body.join_lines(),
+    )
+    return Structure(doc_id, [part], [block] if len(body) else [], [msg])
 
-    def add(part: Part, kind: str, suffix: str, body: MappedText, **kw) -> None:
-        nonlocal order
+
+class _Blocks:
+    """Collects a document's blocks in order, with unique ids."""
+
+    def __init__(self, doc_id: str) -> None:
+        self.doc_id = doc_id
+        self.blocks: list[Block] = []
+
+    def add(self, part: Part, kind: str, suffix: str, body: MappedText, **kw) -> None:
         joined = body.join_lines().strip()
         if not len(joined):
             return
-        blocks.append(
+        self.blocks.append(
             Block(
-                measure_id=f"{doc_id}:{part.part_id}:{suffix}",
+                measure_id=f"{self.doc_id}:{part.part_id}:{suffix}",
                 part_id=part.part_id,
                 part_kind=part.kind,
                 part_title=part.title,
                 forwarded=part.forwarded,
                 block_kind=kind,
-                order=order,
+                order=len(self.blocks),
                 section_path=kw.get("section_path", part.part_id),
                 heading_path=kw.get("heading_path", ""),
                 item_marker=kw.get("marker"),
@@ -540,81 +546,143 @@ def _parse(doc_id: str, text: MappedText) -> Structure:
                 item_role=kw.get("role", "measure"),
                 text=joined,
                 responsibility=kw.get("responsibility"),
+                lead_in=kw.get("lead_in"),
             )
         )
-        order += 1
 
+
+def _parse(doc_id: str, text: MappedText) -> Structure:
+    parts = _find_parts(split_lines(text))
+    out = _Blocks(doc_id)
+    notes = [
+        f"{doc_id}: two parts are numbered {p.part_id.split('~')[0]}; the repeat is {p.part_id}"
+        for p in parts
+        if "~" in p.part_id
+    ]
+    leads = _LeadState()
     total_items = 0
     for part in parts:
         if part.kind == "fragment":
-            add(part, "fragment", "text", _concat([ln.text for ln in part.content] or [MappedText.identity("")]))
+            out.add(part, "fragment", "text", _concat([ln.text for ln in part.content] or [MappedText.identity("")]))
             continue
-        preamble, roots, closing = _build_tree(part.content)
-        for root in roots:
-            _split_inline(root)
-        _assign_titles(roots)
-        if preamble:
-            kind = "unsegmented" if not roots and part.kind in ("plan", "body", "annex", "reply") else "preamble"
-            if kind == "unsegmented":
-                notes.append(f"{doc_id}: no numbered items found in part {part.part_id}; kept its text as one block")
-            add(part, kind, "preamble" if kind == "preamble" else "all", _concat([ln.text for ln in preamble]))
-        used: dict[str, int] = {}
-        for node in _walk(roots):
-            chain = _path(node)
-            key = ".".join(str(n.number) if n.number is not None else n.marker for n in chain)
-            used[key] = used.get(key, 0) + 1
-            if used[key] > 1:  # the source numbers two items alike: keep both, ids stay unique
-                notes.append(
-                    f"{doc_id}: item number {key} repeats in part {part.part_id}; the repeat is {key}~{used[key]}"
-                )
-                key = f"{key}~{used[key]}"
-            section = " / ".join([part.part_id] + [n.marker for n in chain])
-            headings = " / ".join(n.title for n in chain[:-1] if n.title)
-            body = node.body()
-            resp = find_responsibility(body.text)
-            if resp is not None:
-                r, _span = resp
-                if r.declares_first_lead and r.carry_forward:
-                    first_lead_declared = True
-                elif r.lead_rule == "first_listed_convention" and first_lead_declared:
-                    r.lead_rule = "first_listed_declared"
-                resp = r
-            common = dict(
-                section_path=section,
-                heading_path=headings,
-                marker=node.marker,
-                number=node.number,
-                level=node.level,
-                title=node.title,
-                title_source=node.title_source,
-                role=_role(node),
-                responsibility=resp,
-            )
-            if not node.children:
-                total_items += 1
-                if node.title_source == "heading_line":
-                    part.headings.append(node.first)
-                    body = _concat(node.lines)
-                add(part, "item", key, body, **common)
-            else:
-                if node.title_source == "heading_line":
-                    part.headings.append(node.first)
-                    add(part, "intro", f"{key}:intro", _concat(node.lines), **common)
-                elif node.title:
-                    # Lead sentence of an 一是/二是 item: its title only, unless more text.
-                    rest = node.body()
-                    if rest.text[len(node.title) :].lstrip("。").strip():
-                        add(part, "intro", f"{key}:intro", rest, **common)
-                    else:
-                        part.headings.append(rest)
-                else:
-                    add(part, "intro", f"{key}:intro", node.body(), **common)
-        if closing:
-            add(part, "closing", "closing", _concat([ln.text for ln in closing]))
-        if part.kind == "reply":
-            _credit_reply(part, preamble, [b for b in blocks if b.part_id == part.part_id])
-    if total_items == 0 and blocks:
-        notes.append(f"{doc_id}: no numbered items found anywhere; the text is kept in {len(blocks)} block(s)")
-    for n in notes:
-        warnings.warn(n, StructureWarning, stacklevel=3)
-    return Structure(doc_id, parts, blocks, notes)
+        total_items += _part_blocks(doc_id, part, out, notes, leads)
+    if total_items == 0 and out.blocks:
+        notes.append(f"{doc_id}: no numbered items found anywhere; the text is kept in {len(out.blocks)} block(s)")
+    return Structure(doc_id, parts, out.blocks, notes)
+
+
+@dataclass
+class _LeadState:
+    """Whether a document declared that the first listed agency leads (列首位的为牵头单位，下同)."""
+
+    first_lead_declared: bool = False
+
+    def responsibility(self, text: str) -> Responsibility | None:
+        found = find_responsibility(text)
+        if found is None:
+            return None
+        r, _span = found
+        if r.declares_first_lead and r.carry_forward:
+            self.first_lead_declared = True
+        elif r.lead_rule == "first_listed_convention" and self.first_lead_declared:
+            r.lead_rule = "first_listed_declared"
+        return r
+
+
+def _part_blocks(doc_id: str, part: Part, out: _Blocks, notes: list[str], leads: _LeadState) -> int:
+    """Add one part's blocks; return how many numbered items (leaves) it has."""
+    preamble, roots, closing = _build_tree(part.content)
+    for root in roots:
+        _split_inline(root)
+    _assign_titles(roots)
+    if preamble:
+        kind = "unsegmented" if not roots and part.kind in ("plan", "body", "annex", "reply") else "preamble"
+        if kind == "unsegmented":
+            notes.append(f"{doc_id}: no numbered items found in part {part.part_id}; kept its text as one block")
+        out.add(part, kind, "preamble" if kind == "preamble" else "all", _concat([ln.text for ln in preamble]))
+    keys = _ItemKeys()
+    items = 0
+    for node in _walk(roots):
+        items += _node_block(part, node, keys.key(node), out, leads)
+    notes.extend(keys.notes(doc_id, part.part_id))
+    if closing:
+        out.add(part, "closing", "closing", _concat([ln.text for ln in closing]))
+    if part.kind == "reply":
+        _credit_reply(part, preamble, [b for b in out.blocks if b.part_id == part.part_id])
+    return items
+
+
+class _ItemKeys:
+    """Ids from item numbers as written; a number used twice gets ~2, ~3 … and one note per part."""
+
+    def __init__(self) -> None:
+        self.used: dict[str, int] = {}
+        self.repeats: list[str] = []
+
+    def key(self, node: Node) -> str:
+        key = ".".join(str(n.number) if n.number is not None else n.marker for n in _path(node))
+        self.used[key] = self.used.get(key, 0) + 1
+        if self.used[key] == 1:
+            return key
+        if self.used[key] == 2:
+            self.repeats.append(key)
+        return f"{key}~{self.used[key]}"
+
+    def notes(self, doc_id: str, part_id: str) -> list[str]:
+        if not self.repeats:
+            return []
+        if len(self.repeats) == 1:
+            k = self.repeats[0]
+            return [f"{doc_id}: item number {k} repeats in part {part_id}; the repeat is {k}~2"]
+        shown = ", ".join(self.repeats[:3]) + (" …" if len(self.repeats) > 3 else "")
+        return [
+            f"{doc_id}: {len(self.repeats)} item numbers repeat in part {part_id} ({shown}): the source numbers "
+            "them twice (numbering restarts, or chapter labels were lost); each repeat gets ~2, ~3 …"
+        ]
+
+
+def _lead_in(node: Node) -> str | None:
+    """The parent item's own text (its lead-in), or its title when it has no text of its own."""
+    parent = node.parent
+    while parent is not None:
+        own = _concat([parent.first, *parent.lines]).join_lines().text.strip()
+        if own:
+            return own
+        parent = parent.parent
+    return None
+
+
+def _node_block(part: Part, node: Node, key: str, out: _Blocks, leads: _LeadState) -> int:
+    """Add the block of one item node; return 1 for a leaf (a measure), else 0."""
+    chain = _path(node)
+    body = node.body()
+    common = dict(
+        section_path=" / ".join([part.part_id] + [n.marker for n in chain]),
+        heading_path=" / ".join(n.title for n in chain[:-1] if n.title),
+        marker=node.marker,
+        number=node.number,
+        level=node.level,
+        title=node.title,
+        title_source=node.title_source,
+        role=_role(node),
+        responsibility=leads.responsibility(body.text),
+        lead_in=_lead_in(node),
+    )
+    if not node.children:
+        if node.title_source == "heading_line":
+            part.headings.append(node.first)
+            body = _concat(node.lines)
+        out.add(part, "item", key, body, **common)
+        return 1
+    if node.title_source == "heading_line":
+        part.headings.append(node.first)
+        out.add(part, "intro", f"{key}:intro", _concat(node.lines), **common)
+    elif node.title:
+        # Lead sentence of an 一是/二是 item: its title only, unless more text.
+        if body.text[len(node.title) :].lstrip("。").strip():
+            out.add(part, "intro", f"{key}:intro", body, **common)
+        else:
+            part.headings.append(body)
+    else:
+        out.add(part, "intro", f"{key}:intro", body, **common)
+    return 0
