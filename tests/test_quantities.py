@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 from policystats.corpus import load_corpus
 from policystats.devtools.evaluate import predictions
 from policystats.extract.quantities import parse_quantity, search_quantities
-from policystats.paths import get_paths
 
-from .conftest import raw_text
+from .conftest import ROOT, raw_text
+
+SNAPSHOT_DIR = ROOT / "tests" / "snapshot"
 
 
 def Q(text, value, unit, comparator="=", value_max=None, per_unit=None, aspirational=False):
@@ -191,7 +192,7 @@ def test_seed_sentences(doc_id, sentence, expected):
 
 
 def _never_rows():
-    with (get_paths().gold / "seed_never.csv").open(encoding="utf-8", newline="") as fh:
+    with (SNAPSHOT_DIR / "seed_never.csv").open(encoding="utf-8", newline="") as fh:
         return [(r["doc_id"], r["text"], r["why"]) for r in csv.DictReader(fh)]
 
 
@@ -267,7 +268,7 @@ def test_spans_index_the_callers_string():
 
 
 # ---------------------------------------------------------------- the seed snapshot
-# tests/gold/seed_snapshot.csv records, quantity by quantity, what the table
+# tests/snapshot/seed_table.csv records, quantity by quantity, what the table
 # said about the five seeds when the rules were written from them. It is a
 # regression snapshot, not gold: the accuracy figures come from blind gold
 # (tests/gold/corpus/, tests/gold/seeds/; see test_corpus_gold.py). A change to
@@ -277,7 +278,7 @@ def test_spans_index_the_callers_string():
 def _snapshot_rows():
     by_id = {d.doc_id: d for d in load_corpus()}
     out = []
-    with (get_paths().gold / "seed_snapshot.csv").open(encoding="utf-8", newline="") as fh:
+    with (SNAPSHOT_DIR / "seed_table.csv").open(encoding="utf-8", newline="") as fh:
         for n, r in enumerate(csv.DictReader(fh), start=2):
             raw = by_id[r["doc_id"]].raw
             at = raw.find(r["context"])
