@@ -186,4 +186,6 @@ UNITS = {
     "year",
     "multiple",
     "ratio",
+    "hour",
+    "square_metre",
 }

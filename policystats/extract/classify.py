@@ -12,7 +12,7 @@ its Rothwell–Zegveld ``policy_tool``. All wording is in
 ...     c = classify_quantity(q, text)
 ...     print(q.text, c.indicator, c.statement_kind)
 5万元 award_one_off rule
-5000万元及以上 award_eligibility threshold
+达到5000万元及以上 award_eligibility threshold
 3万元 award_one_off rule
 """
 

@@ -305,7 +305,40 @@ def _scan(t: _Text) -> list[_Raw]:
         r = _scan_number(t, m)
         if r is not None:
             raws.append(r)
-    return raws
+    magnitudes = _magnitude_amounts(t)
+    if magnitudes:
+        raws = sorted(raws + magnitudes, key=lambda r: r.start)
+    return _outside_inclusive_marks(t, raws)
+
+
+def _outside_inclusive_marks(t: _Text, raws: list[_Raw]) -> list[_Raw]:
+    """The number inside 5000万元(含5000万元) restates the bound; it is part of that quantity."""
+    if "含" not in t.s:
+        return raws
+    marks = [m.span() for m in t.lex.inclusive_re.finditer(t.s)]
+    if not marks:
+        return raws
+    starts = [a for a, _ in marks]
+    out = []
+    for r in raws:
+        i = bisect.bisect_right(starts, r.start) - 1
+        if i >= 0 and marks[i][0] <= r.start and r.end <= marks[i][1]:
+            continue
+        out.append(r)
+    return out
+
+
+def _magnitude_amounts(t: _Text) -> list[_Raw]:
+    """超过亿元, 亿元以上: an amount named by its magnitude, read only beside a comparator."""
+    out = []
+    for m in t.lex.magnitude_re.finditer(t.s):
+        factor, unit, unit_word = t.lex.magnitude[m.group()]
+        a, b = m.span()
+        clause_start, _ = t.clause(a)
+        pre = _prefix_before(t, a, clause_start, unit)
+        if (pre is not None and pre[3]) or _suffix_at(t, b, unit) is not None:
+            out.append(_Raw(a, b, 1.0, factor, unit, m.group(), 1.0, None, False, False, m.group()[: -len(unit_word)]))
+    return out
 
 
 # ------------------------------------------------------------------ 2. assembling quantities
@@ -350,10 +383,18 @@ def _between(t: _Text, a: _Raw, b: _Raw) -> str:
 
 
 def _is_range(t: _Text, r: _Raw, nxt: _Raw) -> bool:
-    """5%—20%, 5万元至20万元, 5—20万元."""
-    return (
-        _between(t, r, nxt).strip() in t.lex.ranges and nxt.unit is not None and (r.unit is None or r.unit == nxt.unit)
-    )
+    """5%—20%, 5万元至20万元, 5—20万元, 500万元以上至2000万元, 1万(含)至3万."""
+    if nxt.unit is None or (r.unit is not None and r.unit != nxt.unit):
+        return False
+    between = _between(t, r, nxt).strip()
+    for word in t.lex.range_lower_bounds:
+        if between.startswith(word):
+            between = between[len(word) :].lstrip()
+            break
+    m = t.lex.inclusive_re.match(between)
+    if m is not None:
+        between = between[m.end() :].strip()
+    return between in t.lex.ranges
 
 
 def _range(t: _Text, r: _Raw, nxt: _Raw, floor: int) -> Quantity | None:
@@ -386,19 +427,41 @@ def _shared_list(t: _Text, raws: list[_Raw], k: int, j: int, floor: int) -> list
 # ------------------------------------------------------------------ finishing one quantity
 
 
-def _prefix_before(t: _Text, i: int, clause_start: int) -> tuple[str, str, int, bool] | None:
-    """``(word, comparator, start, adjacent)`` of a comparator ending right before ``i``.
+_INCLUSIVE_BEFORE = ("(含)", "(含本数)")
 
-    It may also stand before a short 的-phrase: 不超过设备、软件实际投资的30%.
+
+def _prefix_before(
+    t: _Text, i: int, clause_start: int, unit: str | None = None, floor: int = 0
+) -> tuple[str, str, int, bool] | None:
+    """``(word, comparator, start, adjacent)`` of a comparator before the number at ``i``.
+
+    Right before it (不超过500万元, 不超过(含)1.5%), before a short 的-phrase
+    (不超过设备、软件实际投资的30%), or before granting verbs or the base of a
+    share (最高给予25万元, 不超过项目投资额30%).
     """
     s, lex = t.s, t.lex
     k = i
     while k > clause_start and s[k - 1] == " ":
         k -= 1
+    inclusive = next((w for w in _INCLUSIVE_BEFORE if s.endswith(w, clause_start, k)), None)
+    if inclusive:
+        k -= len(inclusive)
     m = lex.prefix_end_re.search(s, max(clause_start, k - lex.prefix_max), k)
     if m is not None:
         word = m.group(0).rstrip()
-        return word, lex.prefix[word], m.start(), True
+        comp = lex.prefix[word]
+        if inclusive:
+            comp = {">": ">=", "<": "<="}.get(comp, comp)
+        return word, comp, m.start(), True
+    if inclusive:
+        return None
+    return _prefix_over_phrase(t, k, max(clause_start, floor), unit)
+
+
+def _prefix_over_phrase(t: _Text, k: int, lo: int, unit: str | None) -> tuple[str, str, int, bool] | None:
+    """A comparator a short phrase before the number (``adjacent`` is False: the text is the number's)."""
+    s, lex = t.s, t.lex
+    clause_start = lo
     if k > clause_start and s[k - 1] == "的":
         lo = max(clause_start, k - 1 - lex.gap - 6)
         window = s[lo : k - 1]
@@ -410,6 +473,33 @@ def _prefix_before(t: _Text, i: int, clause_start: int) -> tuple[str, str, int, 
                     best = (word, comp, lo + p)
         if best:
             return best[0], best[1], best[2], False
+        return None
+    return _prefix_over_verbs(t, k, lo, unit)
+
+
+def _prefix_over_verbs(t: _Text, k: int, lo: int, unit: str | None) -> tuple[str, str, int, bool] | None:
+    """最高给予25万元, 最多奖励3个项目; for a share also its base: 不超过项目投资额30%."""
+    s, lex = t.s, t.lex
+    window_start = max(lo, k - lex.gap - lex.prefix_max)
+    best = None
+    for word, comp in lex.prefix_words:
+        if len(word) < 2:
+            continue  # 超, 近, 约 only right before their number
+        p = s.rfind(word, window_start, k)
+        if p >= 0 and (best is None or p + len(word) > best[2] + len(best[0])):
+            best = (word, comp, p)
+    if best is None:
+        return None
+    word, comp, p = best
+    gap = s[p + len(word) : k]
+    if not gap or len(gap) > lex.gap or "的" in gap or any(ch.isdigit() for ch in gap):
+        return None
+    if lex.verb_gap_re.fullmatch(gap):
+        return word, comp, p, False
+    if unit == "percent":
+        rest = gap[lex.verb_gap_head_re.match(gap).end() :]
+        if rest and not lex.verb_gap_re.search(rest):
+            return word, comp, p, False
     return None
 
 
@@ -447,10 +537,32 @@ def _bound(pre, suf, more: bool) -> tuple[str, bool]:
     return comp, False
 
 
-def _per_unit(t: _Text, clause_start: int, i: int, unit_per: str | None) -> str | None:
+def _inclusive_after(t: _Text, comp: str, qend: int) -> tuple[str, int, str | None]:
+    """超过50人(含50人) → >=; 1亿元以下(不含) → <. The mark joins the quantity's text.
+
+    Returns the comparator, the new end and ``inclusive``/``exclusive`` (or None).
+    """
+    m = t.lex.inclusive_re.match(t.s, qend)
+    if m is None:
+        return comp, qend, None
+    if m.group("neg"):
+        return _exclusive(comp), m.end(), "exclusive"
+    return _inclusive(comp), m.end(), "inclusive"
+
+
+def _inclusive(comp: str) -> str:
+    return {">": ">=", "<": "<="}.get(comp, comp)
+
+
+def _exclusive(comp: str) -> str:
+    return {">=": ">", "<=": "<"}.get(comp, comp)
+
+
+def _per_unit(t: _Text, lo: int, i: int, unit_per: str | None) -> str | None:
+    """每人每年5000元 → person_year: the 每 words between the previous number and this one, in its clause."""
     found: list[str] = []
     every = False
-    for m in t.lex.per_re.finditer(t.s, max(clause_start, i - 40), i):
+    for m in t.lex.per_re.finditer(t.s, max(lo, i - 40), i):
         per, needs_every = t.lex.per[m.group(0)]
         if (every or not needs_every) and per not in found:
             found.append(per)
@@ -531,11 +643,12 @@ def _finish(
         return None
     sent_start, sent_end = t.sentence(start)
     clause_start, _ = t.clause(start)
-    pre = _prefix_before(t, start, clause_start)
+    pre = _prefix_before(t, start, clause_start, r.unit, floor)
     suf = _suffix_at(t, end, r.unit)
     comp, double = _comparator(pre, suf, r.more, hi is not None)
     qstart = pre[2] if pre is not None and pre[3] else start
     qend = end + len(suf[0]) if suf is not None else end
+    comp, qend, mark = _inclusive_after(t, comp, qend)
     year, rel = _target_year(t, sent_start, qstart)
     baseline = t.s.startswith(t.lex.baseline, qend)
     return Quantity(
@@ -547,7 +660,7 @@ def _finish(
         end=qend,
         unit_zh=unit_zh if unit_zh is not None else r.unit_zh,
         value_max=_tidy(hi) if hi is not None else None,
-        per_unit=_per_unit(t, clause_start, qstart, r.per),
+        per_unit=_per_unit(t, max(clause_start, floor), qstart, r.per),
         aspirational=(not baseline) and _aspirational(t, sent_start, qstart),
         change=_change(t, clause_start, qstart, floor),
         target_year=year,
@@ -557,13 +670,49 @@ def _finish(
         sentence_start=sent_start,
         sentence_end=sent_end,
         number_text=r.number_text,
-        flags=("double_marker",) if double else (),
+        flags=tuple(f for f in ("double_marker" if double else None, mark) if f),
     )
 
 
 def _tidy(v: float) -> float:
     """Drop binary noise (7.31 * 0.01 = 0.07310000000000001) so that outputs are stable."""
     return float(f"{v:.12g}")
+
+
+def _share_list_comparators(t: _Text, qs: list[Quantity]) -> None:
+    """A comparator written once for a list applies to each item.
+
+    Forward from the first item (分别最高给予1000万元、300万元; 首次突破5000万、1亿),
+    backward from the last (达到500万元、1000万元、3000万元以上). Only items with
+    no comparator of their own, the same unit, and a list separator between.
+    """
+    lists = t.lex.lists
+    joined = [
+        i
+        for i in range(len(qs) - 1)
+        if qs[i].unit == qs[i + 1].unit and t.s[qs[i].end : qs[i + 1].start].strip() in lists
+    ]
+    for i in joined:  # forward
+        a, b = qs[i], qs[i + 1]
+        if b.per_unit is None and a.per_unit is not None:
+            b.per_unit = a.per_unit  # 每家企业分别给予20万元、10万元
+        if a.comparator in ("<=", ">=", "<", ">") and b.comparator == "=" and "shared_from_last" not in a.flags:
+            b.comparator = _marked(a.comparator, b.flags)
+            b.flags = (*b.flags, "shared_comparator")
+    for i in reversed(joined):  # backward
+        a, b = qs[i], qs[i + 1]
+        if b.comparator in ("<=", ">=", "<", ">") and a.comparator == "=":
+            a.comparator = _marked(b.comparator, a.flags)
+            a.flags = (*a.flags, "shared_comparator", "shared_from_last")
+
+
+def _marked(comp: str, flags: tuple[str, ...]) -> str:
+    """A shared comparator, adjusted by the item's own (含) or (不含)."""
+    if "inclusive" in flags:
+        return _inclusive(comp)
+    if "exclusive" in flags:
+        return _exclusive(comp)
+    return comp
 
 
 # ------------------------------------------------------------------ 3. words and ratios
@@ -642,6 +791,7 @@ def _search(text: str) -> list[Quantity]:
         return []
     t = _Text(text)
     out = _assemble(t, _scan(t))
+    _share_list_comparators(t, out)
     out += _word_quantities(t)
     out += _word_shares(t)
     out += _ratios(t)

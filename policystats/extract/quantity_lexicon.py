@@ -107,11 +107,17 @@ class Lexicon:
     prefix: Mapping[str, str]
     prefix_max: int
     gap: int
+    verb_gap_re: re.Pattern[str]  # the whole gap is granting verbs: 最高[给予]25万元
+    verb_gap_head_re: re.Pattern[str]  # leading granting verbs of a gap: 最高[给予]实际租金50%
+    inclusive_re: re.Pattern[str]  # （含）, （含50人）, （不含）
     suffix_re: re.Pattern[str]
     suffix: Mapping[str, str]
     suffix_units: Mapping[str, frozenset[str]]  # a suffix allowed only after these units (内)
     double: str
     ranges: tuple[str, ...]
+    range_lower_bounds: tuple[str, ...]
+    magnitude_re: re.Pattern[str]  # 亿元 with no digit before it
+    magnitude: Mapping[str, tuple[float, str, str]]  # 亿元 -> (1e8, CNY, 元)
     lists: tuple[str, ...]
     per_re: re.Pattern[str]
     per: Mapping[str, tuple[str, bool]]  # word -> (per unit, needs an earlier 每 word)
@@ -271,7 +277,11 @@ def _comparators(q: dict) -> dict:
     suffix = {w: e["comparator"] for e in q["comparators_suffix"] for w in e["words"]}
     limited = [e for e in q["comparators_suffix"] if e.get("only_after_units")]
     suffix_units = {w: frozenset(e["only_after_units"]) for e in limited for w in e["words"]}
+    verbs = _alternation(q["comparator_verb_gap"]["words"])
     return {
+        "verb_gap_re": re.compile(rf"(?:\s|{verbs})+"),
+        "verb_gap_head_re": re.compile(rf"(?:\s|{verbs})*"),
+        "inclusive_re": re.compile(q["inclusive_marker"]["pattern"]),
         "prefix_end_re": re.compile("(?:" + _alternation(w for w, _ in prefix) + r")\s*$"),
         "prefix_words": tuple(prefix),
         "prefix": _frozen(dict(prefix)),
@@ -303,6 +313,24 @@ def _time_words(q: dict) -> dict:
     }
 
 
+def _magnitudes(q: dict, units: dict[str, UnitWord]) -> dict:
+    """超过亿元: the magnitude words, read as amounts when a comparator stands by them."""
+    mult = {e["word"]: float(e["factor"]) for e in q["multipliers"]}
+    table = {}
+    for w in q["magnitude_amounts"]["words"]:
+        unit_word = max((u for u in units if w.endswith(u)), key=len)  # 千万元 -> 元
+        head = w[: -len(unit_word)]  # 千万
+        factor = 1.0
+        for ch in head:
+            factor *= mult[ch]
+        table[w] = (factor, units[unit_word].unit, unit_word)
+    numeral = "".join(sorted(set(DIGITS) | set(SMALL_UNITS) | set(BIG_UNITS)))
+    return {
+        "magnitude_re": re.compile(rf"(?<![\d.{numeral}])(?:{_alternation(table)})"),
+        "magnitude": _frozen(table),
+    }
+
+
 @cache
 def lexicon() -> Lexicon:
     """The quantity wording as a frozen ``Lexicon`` (built once)."""
@@ -329,6 +357,8 @@ def lexicon() -> Lexicon:
         count_nouns=tuple(sorted(q["count_nouns"]["words"], key=len, reverse=True)),
         money_words=tuple(q["money_context"]["words"]),
         ranges=tuple(q["range_separators"]),
+        range_lower_bounds=tuple(q["range_lower_bounds"]),
+        **_magnitudes(q, units),
         lists=tuple(q["list_separators"]),
         per_re=re.compile(_alternation(e["word"] for e in q["per_words"])),
         per=_frozen({e["word"]: (e["per"], bool(e.get("needs_every"))) for e in q["per_words"]}),
