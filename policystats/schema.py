@@ -34,6 +34,7 @@ ITEM_ROLES = ["measure", *_STRUCT["heading_roles"]]
 TITLE_SOURCES = ["heading_line", "first_sentence", "run_on", "none"]
 LEAD_RULES = ["explicit", "first_listed_declared", "first_listed_convention", "reply_issuer", "none"]
 CHANGES = ["increase", "decrease"]
+CONFIDENCES = ["high", "low"]
 
 
 def _c(dtype, description: str, *, nullable: bool = False, **checks) -> pa.Column:
@@ -116,7 +117,14 @@ MeasureSchema = pa.DataFrameSchema(
         "indicator": _c(str, "Fine indicator code.", nullable=True, isin=INDICATORS),
         "beneficiary": _c(str, "Who benefits or is targeted.", nullable=True, isin=BENEFICIARIES),
         "statement_kind": _c(str, "target, rule, threshold or outcome.", nullable=True, isin=STATEMENT_KINDS),
-        "kind_reason": _c(str, "Which coding rule decided statement_kind.", nullable=True),
+        "kind_reason": _c(str, "Which construction or cue decided statement_kind.", nullable=True),
+        "category_reason": _c(str, "Which indicator rule, and which words, decided category.", nullable=True),
+        "confidence": _c(
+            str,
+            "high: a cue or construction decided the row; low: a default did (review it).",
+            nullable=True,
+            isin=CONFIDENCES,
+        ),
         "aspirational": _c(pd.BooleanDtype, "Marked by 力争 or 争取.", nullable=True),
         "comparator": _c(str, "How the value bounds the quantity.", nullable=True, isin=COMPARATORS),
         "value": _c(float, "The number in canonical units (yuan, percent …); lower bound for between.", nullable=True),

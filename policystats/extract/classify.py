@@ -1,26 +1,33 @@
 """What a quantity is about, and what a measure is about.
 
-Per quantity: ``indicator`` (a fine code), its ``category`` (one of ten), the
-``statement_kind`` (target, rule, threshold or outcome), the ``beneficiary``,
-and for awards the ``programme`` and ``tier``. Per measure: the ``theme`` and
-its Rothwell–Zegveld ``policy_tool``. All wording is in
-``policystats/extract/data/classification.yaml``.
+Per quantity: the *construction* it sits in comes first. Is it an amount or a
+rate that is granted (给予10万元奖励, 按投资额的10%给予补助, 扶持资金最多不超过
+100万元)? A condition a beneficiary must meet (对…的, …以上的，, a list item
+under 符合下列条件之一的, a heading 申报条件)? A goal (力争, 到2025年)? The
+construction decides the ``statement_kind`` and, with the words around it,
+the ``category``; the ``indicator`` rules in ``classification.yaml`` refine
+it. Every row says why (``kind_reason``, ``category_reason``) and is marked
+``confidence = low`` when a default, not a cue, decided it.
+
+Per measure: the ``theme`` and its Rothwell–Zegveld ``policy_tool``. All
+wording is in ``policystats/extract/data/classification.yaml``.
 
 >>> from policystats.extract.quantities import search_quantities
 >>> text = "对首次入库的工业企业,给予5万元一次性奖励,年主营业务收入达到5000万元及以上的企业,再给予3万元奖励。"
 >>> for _, q in search_quantities(text):
 ...     c = classify_quantity(q, text)
-...     print(q.text, c.indicator, c.statement_kind)
-5万元 award_one_off rule
-达到5000万元及以上 award_eligibility threshold
-3万元 award_one_off rule
+...     print(q.text, c.category, c.statement_kind, c.confidence)
+5万元 award_level rule high
+达到5000万元及以上 award_level threshold high
+3万元 award_level rule high
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from . import _lexicon
 from .quantities import CLAUSE_END, Quantity
@@ -32,28 +39,45 @@ class Classification:
     category: str
     statement_kind: str
     kind_reason: str
+    category_reason: str
+    confidence: str  # high: decided by a cue or a construction; low: by a default
     beneficiary: str | None
     programme: str | None = None
     tier: str | None = None
     nested_in_indicator: str | None = None
 
 
+@dataclass(frozen=True)
+class Construction:
+    """What the sentence does with the quantity; each field holds the reason, or None."""
+
+    grant: str | None = None
+    condition: str | None = None
+    strong_condition: bool = False  # 对…的, …的， or …时: wins over a grant in the same clause
+    goal: str | None = None
+
+
+# ------------------------------------------------------------------ wording
+
+
+def _alternation(words) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
 @cache
 def _lex():
     k = _lexicon.load("classification.yaml")
-    ben = [(code, e["words"]) for code, e in k["beneficiaries"].items()]
-    progs = [(code, w) for code, e in k["programmes"].items() for w in e["words"]]
-    tiers = []
-    for e in k["tiers"]:
-        tiers.append((e.get("words"), re.compile(e["pattern"]) if e.get("pattern") else None, e["zh"]))
-    themes = [(code, e["words"], e["policy_tool"]) for code, e in k["themes"].items()]
+    c = k["constructions"]
     t = k["threshold_syntax"]
+    noun_head = "(?:" + "|".join(map(re.escape, c["award_noun_heads"])) + ")*"
     return {
         "indicators": k["indicators"],
-        "beneficiaries": ben,
-        "programmes": progs,
-        "tiers": tiers,
-        "themes": themes,
+        "beneficiaries": [(code, e["words"]) for code, e in k["beneficiaries"].items()],
+        "programmes": [(code, w) for code, e in k["programmes"].items() for w in e["words"]],
+        "tiers": [
+            (e.get("words"), re.compile(e["pattern"]) if e.get("pattern") else None, e["zh"]) for e in k["tiers"]
+        ],
+        "themes": [(code, e["words"], e["policy_tool"]) for code, e in k["themes"].items()],
         "rule_cues": tuple(k["kind_cues"]["rule"]["words"]),
         "target_cues": tuple(k["kind_cues"]["target"]["words"]),
         "markers": tuple(t["relative_markers"]),
@@ -61,22 +85,48 @@ def _lex():
         "rule_verbs": tuple(t["rule_verbs"]),
         "entities": tuple(t["entity_nouns"]),
         "conditions": tuple(t["condition_suffixes"]),
-        "categories": k["categories"],
+        "grant_verbs": _alternation(c["grant_verbs"]["words"]),
+        "award_after": re.compile(noun_head + "(?:" + _alternation(c["award_nouns"]["words"]).pattern + ")"),
+        "award_after_gap": re.compile(
+            rf"的[^，,。；;、\d的]{{1,{int(c['award_noun_gap'])}}}?(?:{_alternation(c['award_nouns']['words']).pattern})"
+        ),
+        "list_tail": re.compile(
+            r"(?:\s*[、和及或与][^、，,。；;的]{0,12}?\d[\d.,]*\s*(?:万|亿)?\s*(?:%|元|美元|倍)?)*"
+        ),
+        "grant_headings": tuple(c["grant_headings"]["words"]),
+        "financing_terms": tuple(c["financing_terms"]["words"]),
+        "award_nouns": _alternation(c["award_nouns"]["words"]),
+        "award_context": tuple(c["award_context"]["words"]),
+        "rate_bases": tuple(c["rate_bases"]["words"]),
+        "condition_lead_ins": tuple(c["condition_lead_ins"]["words"]),
+        "condition_headings": tuple(c["condition_headings"]["words"]),
+        "grant_verb_gap": int(c["grant_verb_gap"]),
     }
 
 
-def _bounds(text: str, start: int, end: int, pattern: re.Pattern) -> tuple[int, int]:
-    a = start
-    while a > 0 and not pattern.match(text[a - 1]):
-        a -= 1
-    b = end
-    while b < len(text) and not pattern.match(text[b]):
-        b += 1
-    return a, b
+# ------------------------------------------------------------------ scopes
 
 
 _SENT = re.compile(r"[。;；!?！？\n]")
 _DUN = re.compile(r"[、。;；!?！？\n,，:：]")
+
+
+@lru_cache(maxsize=16)
+def _breaks(text: str) -> tuple[list[int], list[int], list[int]]:
+    """Clause, sentence and 、-segment breaks of a measure's text, computed once per text."""
+    return (
+        [m.start() for m in CLAUSE_END.finditer(text)],
+        [m.start() for m in _SENT.finditer(text)],
+        [m.start() for m in _DUN.finditer(text)],
+    )
+
+
+def _bounds(breaks: list[int], start: int, end: int, n: int) -> tuple[int, int]:
+    i = bisect.bisect_left(breaks, start)
+    a = breaks[i - 1] + 1 if i > 0 else 0
+    j = bisect.bisect_left(breaks, end)
+    b = breaks[j] if j < len(breaks) else n
+    return a, b
 
 
 @dataclass(frozen=True)
@@ -88,12 +138,17 @@ class _Scopes:
     segment: str
     before_in_sentence: str
     before_in_clause: str
+    after_in_clause: str
+    after_in_sentence: str
+    context: str  # sentence + lead-in + headings + title: where an award context is read
 
 
-def _scopes(text: str, q: Quantity) -> _Scopes:
-    c0, c1 = _bounds(text, q.start, q.end, CLAUSE_END)
-    s0, s1 = _bounds(text, q.start, q.end, _SENT)
-    g0, g1 = _bounds(text, q.start, q.end, _DUN)
+def _scopes(text: str, q: Quantity, context: str = "") -> _Scopes:
+    clause_b, sent_b, dun_b = _breaks(text)
+    n = len(text)
+    c0, c1 = _bounds(clause_b, q.start, q.end, n)
+    s0, s1 = _bounds(sent_b, q.start, q.end, n)
+    g0, g1 = _bounds(dun_b, q.start, q.end, n)
     return _Scopes(
         clause=text[c0:c1],
         sentence=text[s0:s1],
@@ -102,26 +157,29 @@ def _scopes(text: str, q: Quantity) -> _Scopes:
         segment=text[g0:g1],
         before_in_sentence=text[s0 : q.start],
         before_in_clause=text[c0 : q.start],
+        after_in_clause=text[q.end : c1],
+        after_in_sentence=text[q.end : s1],
+        context=" ".join((text[_previous_sentence_start(sent_b, s0) : s1], context)),
     )
 
 
-def is_threshold(text: str, q: Quantity) -> bool:
-    """Does the syntax make ``q`` an eligibility condition?
+def _previous_sentence_start(sent_b: list[int], s0: int) -> int:
+    """Start of the sentence before the one starting at ``s0`` (a cap often follows its grant: …奖励。每家最高…)."""
+    i = bisect.bisect_left(sent_b, s0 - 1)
+    return sent_b[i - 1] + 1 if i > 0 else 0
 
-    * inside 对……的: 对月销售额未超过15万元…的纳税人;
-    * a bound followed by 的 and an entity: 达到5000万元及以上的企业;
-    * a condition: 数量不足1.2倍时.
 
-    Counts are conditions only when written as a bound (10人以上).
-    """
+# ------------------------------------------------------------------ constructions
+
+
+def _threshold_syntax(q: Quantity, sc: _Scopes) -> str | None:
+    """对……的, a bound followed by 的 and an entity, a condition suffix (…时)."""
     lex = _lex()
-    if q.unit == "count" and q.comparator not in (">=", "<=", ">", "<"):
-        return False
-    sc = _scopes(text, q)
-    after = text[q.end : q.end + 40]
+    if q.unit == "count" and q.comparator not in (">=", "<=", ">", "<", "between"):
+        return None
+    after = sc.after_in_clause[:40]
     if any(after.startswith(w) for w in lex["conditions"]):
-        return True
-    # 对……的
+        return "a condition (…时, …的情况下)"
     before = sc.before_in_sentence
     pos = -1
     for m in lex["markers"]:
@@ -131,27 +189,203 @@ def is_threshold(text: str, q: Quantity) -> bool:
         ):
             p = before.rfind(m, 0, p)
         pos = max(pos, p)
-    rest_of_clause = sc.clause[sc.clause.find(text[q.start : q.end]) + (q.end - q.start) :] if sc.clause else ""
-    if pos >= 0:
-        between = before[pos:]
-        if not any(v in between for v in lex["rule_verbs"]) and "的" in rest_of_clause:
-            return True
-    # a bound, 的, an entity
-    if q.unit != "count" and q.comparator in (">=", "<=", ">", "<"):
-        if not any(v in sc.before_in_clause for v in lex["rule_verbs"]):
-            d = rest_of_clause.find("的")
-            if 0 <= d <= 12 and any(e in rest_of_clause[d : d + 14] for e in lex["entities"]):
-                return True
-    return False
+    if pos >= 0 and not any(v in before[pos:] for v in lex["rule_verbs"]) and "的" in sc.after_in_clause:
+        return "inside 对……的 (the beneficiaries it names)"
+    if q.comparator in (">=", "<=", ">", "<", "between") and not any(
+        v in sc.before_in_clause for v in lex["rule_verbs"]
+    ):
+        d = sc.after_in_clause.find("的")
+        if 0 <= d <= 12 and any(e in sc.after_in_clause[d : d + 14] for e in lex["entities"]):
+            return "a bound followed by 的 and an entity (…以上的企业)"
+    return None
 
 
-def _matches(rule: dict, q: Quantity, sc: _Scopes, threshold: bool) -> bool:
+def _clause_ends_in_de(q: Quantity, sc: _Scopes) -> str | None:
+    """…达到200万元以上的，: the clause ends with 的 after the quantity (a condition clause)."""
+    after = sc.after_in_clause.rstrip()
+    if not after.endswith("的") or _lex()["award_after"].match(sc.after_in_clause.lstrip("的")):
+        return None
+    if _lex()["grant_verbs"].search(after):
+        return None
+    return "a condition clause ending in 的 (…以上的，)"
+
+
+def _award_after(after: str) -> str | None:
+    """The award noun after an amount (or after the rest of its list): 10万元奖励, 100%、80%的财政贴息."""
+    lex = _lex()
+    tail = after[lex["list_tail"].match(after).end() :]
+    m = lex["award_after"].match(tail.lstrip(" 的"))
+    if m is not None:
+        return m.group(0)
+    m = lex["award_after_gap"].match(tail.lstrip(" "))
+    if m is not None and not lex["grant_verbs"].search(m.group(0)[:-2]) and not _has_entity(m.group(0)):
+        return m.group(0)
+    return None
+
+
+def _has_entity(text: str) -> bool:
+    return any(e in text for e in _lex()["entities"])
+
+
+def _grant(q: Quantity, sc: _Scopes) -> str | None:
+    """Is the quantity an amount or a rate that is granted?
+
+    A count after a granting verb (扶持500家企业) says who is supported, not
+    what is granted; only a cap on the number of awards (最多奖励3个项目) is.
+    """
+    lex = _lex()
+    after = sc.after_in_clause
+    noun = _award_after(after)
+    if noun is not None:
+        return f"an award noun after the amount ({noun})"
+    if q.unit == "count" and q.comparator not in ("<=", "<"):
+        return None
+    before = sc.before_in_clause
+    last = None
+    for v in lex["grant_verbs"].finditer(before):
+        last = v
+    if last is not None and len(before) - last.end() <= lex["grant_verb_gap"]:
+        gap = before[last.end() :]
+        if "的" not in gap or (q.unit == "percent" and gap.endswith("的") and gap.count("的") == 1):
+            return f"a granting verb before the amount ({last.group(0)}…)"
+    rest_of_sentence = sc.after_in_sentence
+    if (
+        q.unit == "percent"
+        and any(b in before for b in lex["rate_bases"])
+        and lex["grant_verbs"].search(rest_of_sentence)
+    ):
+        return "a rate of a base that is granted (按…的X%给予)"
+    noun = None
+    for v in lex["award_nouns"].finditer(before):
+        noun = v
+    if noun is not None and "的" not in before[noun.end() :] and len(before) - noun.end() <= 12:
+        return f"the award it sets is named before it ({noun.group(0)}…)"
+    return None
+
+
+def _list_condition(ctx: QuantityContext) -> str | None:
+    lex = _lex()
+    lead = ctx.lead_in or ""
+    hit = next((w for w in lex["condition_lead_ins"] if w in lead), None)
+    if hit:
+        return f"a list item under a lead-in of conditions ({hit})"
+    for title in (ctx.title, _nearest_heading(ctx)):
+        hit = next((w for w in lex["condition_headings"] if w in (title or "")), None)
+        if hit:
+            return f"under a heading of conditions ({title})"
+    return None
+
+
+def _bound_before_grant(q: Quantity, sc: _Scopes) -> str | None:
+    """年销售额达到500万元以上、同比增长15%以上，给予…: a bound before the grant of its sentence."""
+    if q.comparator not in (">=", ">", "<=", "<", "between"):
+        return None
+    if _lex()["grant_verbs"].search(sc.after_in_sentence[len(sc.after_in_clause) :]):
+        return "a bound before the grant in its sentence"
+    return None
+
+
+def _goal(q: Quantity, sc: _Scopes) -> str | None:
+    lex = _lex()
+    if q.aspirational:
+        return "an aspiration (力争, 争取)"
+    cue = next((w for w in lex["target_cues"] if w in sc.before_in_clause), None)
+    if cue:
+        return f"a target cue in the clause ({cue})"
+    cue = next((w for w in lex["target_cues"] if w in sc.before_in_sentence), None)
+    if cue:
+        return f"a target cue earlier in the sentence ({cue})"
+    if q.target_year is not None:
+        return "a year horizon in the sentence"
+    return None
+
+
+def _award_context(sc: _Scopes) -> str | None:
+    return next((w for w in _lex()["award_context"] if w in sc.context), None)
+
+
+def _cap(q: Quantity, sc: _Scopes) -> str | None:
+    """同一企业每年不高于500万元, 最高不超过20万元: an upper bound beside an award is the award's cap."""
+    if q.comparator not in ("<=", "<") or any(w in sc.segment for w in _lex()["financing_terms"]):
+        return None
+    word = _award_context(sc)
+    return f"a cap in an award context ({word})" if word else None
+
+
+def _nearest_heading(ctx: QuantityContext) -> str | None:
+    titles = [t for t in (ctx.headings or "").split(" / ") if t]
+    return titles[-1] if titles else None
+
+
+def _under_grant_heading(q: Quantity, ctx: QuantityContext) -> str | None:
+    """An amount or rate under 奖励标准 / 补助标准: the grant itself."""
+    heading = _nearest_heading(ctx) or ""
+    hit = next((w for w in _lex()["grant_headings"] if w in heading or w in (ctx.title or "")), None)
+    if hit and q.unit in ("CNY", "USD", "percent"):
+        return f"an amount under a heading of grants ({hit})"
+    return None
+
+
+def construction(q: Quantity, sc: _Scopes, ctx: QuantityContext) -> Construction:
+    strong = _threshold_syntax(q, sc) or _clause_ends_in_de(q, sc)
+    if strong:
+        return Construction(condition=strong, strong_condition=True)
+    grant = _grant(q, sc) or _cap(q, sc)
+    if grant:
+        return Construction(grant=grant)
+    weak = _list_condition(ctx) or _bound_before_grant(q, sc)
+    if weak:
+        return Construction(condition=weak)
+    grant = _under_grant_heading(q, ctx)
+    if grant:
+        return Construction(grant=grant)
+    return Construction(goal=_goal(q, sc))
+
+
+# ------------------------------------------------------------------ statement kind
+
+
+def statement_kind(
+    q: Quantity, sc: _Scopes, con: Construction, rule: dict | None, ctx: QuantityContext
+) -> tuple[str, str, bool]:
+    """``(kind, reason, decided_by_a_cue)``."""
+    lex = _lex()
+    if ctx.doc_nature == "outcomes":
+        if q.baseline:
+            return "outcome", "baseline (在…的基础上) in a report of outcomes", True
+        if ctx.item_role == "next_steps":
+            return "target", "next steps (下一步工作) in a report of outcomes", True
+        return "outcome", "the document reports outcomes", True
+    if q.baseline:
+        return "outcome", "baseline already reached (在…的基础上)", True
+    if rule is not None and rule.get("kind_locked"):
+        return rule["kind"], f"indicator {rule['code']} is always a {rule['kind']}", True
+    if con.condition:
+        return "threshold", con.condition, True
+    if con.grant:
+        return "rule", con.grant, True
+    if con.goal:
+        return "target", con.goal, True
+    cue = next((w for w in lex["rule_cues"] if w in sc.before_in_clause), None)
+    if cue:
+        return "rule", f"a rule cue in the clause ({cue})", True
+    if rule is not None:
+        return rule["kind"], f"default of indicator {rule['code']}", False
+    return "rule", "no cue; default", False
+
+
+# ------------------------------------------------------------------ category
+
+
+def _matches(rule: dict, q: Quantity, sc: _Scopes, con: Construction) -> bool:
     if rule.get("units") and q.unit not in rule["units"]:
         return False
     if rule.get("comparators") and q.comparator not in rule["comparators"]:
         return False
-    if rule.get("threshold") and not threshold:
-        return False
+    if rule.get("construction"):
+        kinds = {"grant": con.grant is not None, "condition": con.condition is not None, "goal": con.goal is not None}
+        if not any(kinds[k] for k in rule["construction"]):
+            return False
     if rule.get("unit_zh_any") and not any(q.unit_zh.endswith(u) for u in rule["unit_zh_any"]):
         return False
     scopes = {
@@ -160,6 +394,7 @@ def _matches(rule: dict, q: Quantity, sc: _Scopes, threshold: bool) -> bool:
         "left": sc.left,
         "right": sc.right,
         "segment": sc.segment,
+        "context": sc.context,
     }
     for scope, text in scopes.items():
         words = rule.get(f"{scope}_any")
@@ -172,6 +407,22 @@ def _matches(rule: dict, q: Quantity, sc: _Scopes, threshold: bool) -> bool:
         if words and any(w in text for w in words):
             return False
     return True
+
+
+def _rule_reason(rule: dict, sc: _Scopes) -> str:
+    """Which words made an indicator rule match, for category_reason."""
+    for scope in ("left", "right", "segment", "clause", "sentence", "context"):
+        for key in (f"{scope}_any", f"{scope}_all"):
+            words = [w for w in rule.get(key, []) if w in getattr(sc, scope)]
+            if words:
+                where = {"context": "sentence, lead-in or headings"}.get(scope, scope)
+                return f"indicator {rule['code']}: {'、'.join(words[:3])} in the {where}"
+    if rule.get("construction"):
+        return f"indicator {rule['code']}: a {'/'.join(rule['construction'])} construction"
+    return f"indicator {rule['code']}: its unit alone"
+
+
+# ------------------------------------------------------------------ beneficiary, programme, tier
 
 
 def _beneficiary(sc: _Scopes, title: str | None, fixed: str | None) -> str | None:
@@ -194,7 +445,7 @@ def _programme(sc: _Scopes) -> str | None:
             best, best_end = code, p + len(word)
     if best is not None:
         return best
-    after = sc.clause[len(sc.before_in_clause) :]
+    after = sc.after_in_clause
     first, first_pos = None, len(after) + 1
     for code, word in _lex()["programmes"]:
         p = after.find(word)
@@ -203,57 +454,38 @@ def _programme(sc: _Scopes) -> str | None:
     return first
 
 
-def _tier(text: str, q: Quantity, sc: _Scopes) -> str | None:
+def _tier(sc: _Scopes) -> str | None:
     """Label of a 分别给予 list item (辅导备案 / 受理申报 / 上市交易 …)."""
     clause_before = sc.before_in_clause
     k = clause_before.rfind("分别")
     if k < 0:
         return None
     head = sc.sentence[: sc.sentence.find(clause_before) + k] if clause_before in sc.sentence else sc.before_in_sentence
-    items = re.split(r"[、和及]", clause_before[k:])
-    index = len(items) - 1
+    index = len(re.split(r"[、和及]", clause_before[k:])) - 1
     for words, pattern, labels in _lex()["tiers"]:
-        if words and all(w in head for w in words):
-            return labels[index] if index < len(labels) else None
-        if pattern is not None and pattern.search(head):
+        if (words and all(w in head for w in words)) or (pattern is not None and pattern.search(head)):
             return labels[index] if index < len(labels) else None
     return None
 
 
-def statement_kind(
-    text: str,
-    q: Quantity,
-    rule: dict | None,
-    threshold: bool,
-    doc_nature: str = "commitments",
-    item_role: str = "measure",
-) -> tuple[str, str]:
-    """``(kind, reason)`` for a quantity; the reason says which rule decided."""
-    lex = _lex()
-    if doc_nature == "outcomes":
-        if q.baseline:
-            return "outcome", "baseline (在…的基础上) in a report of outcomes"
-        if item_role == "next_steps":
-            return "target", "next steps (下一步工作) in a report of outcomes"
-        return "outcome", "the document reports outcomes"
-    if q.baseline:
-        return "outcome", "baseline already reached (在…的基础上)"
-    if rule is not None and rule.get("kind_locked"):
-        return rule["kind"], f"indicator {rule['code']} is always a {rule['kind']}"
-    if threshold:
-        return "threshold", "eligibility syntax (对…的, …以上的企业, …时)"
-    sc = _scopes(text, q)
-    if any(w in sc.before_in_clause for w in lex["rule_cues"]):
-        return "rule", "rule cue in the clause"
-    if any(w in sc.before_in_clause for w in lex["target_cues"]) or q.aspirational:
-        return "target", "target cue in the clause"
-    if any(w in sc.before_in_sentence for w in lex["target_cues"]):
-        return "target", "target cue earlier in the sentence"
-    if q.target_year is not None:
-        return "target", "a year horizon in the sentence"
-    if rule is not None:
-        return rule["kind"], f"default of indicator {rule['code']}"
-    return "rule", "no cue; default"
+# ------------------------------------------------------------------ entry point
+
+
+@dataclass(frozen=True)
+class QuantityContext:
+    """Where a quantity sits: its measure's text and title, the headings above, the lead-in."""
+
+    title: str | None = None
+    headings: str = ""  # " / "-joined titles of the headings above the measure
+    lead_in: str | None = None  # the parent item's own text
+    doc_nature: str = "commitments"
+    item_role: str = "measure"
+    part_title: str | None = None  # the title of the plan or notice the measure belongs to
+
+    def words(self) -> str:
+        """The lead-in, the nearest heading, the title and the part title: where a list item's context is."""
+        nearest = [t for t in (self.headings or "").split(" / ") if t][-1:]
+        return " ".join(x for x in (self.lead_in, *nearest, self.title, self.part_title) if x)
 
 
 def classify_quantity(
@@ -263,26 +495,42 @@ def classify_quantity(
     title: str | None = None,
     doc_nature: str = "commitments",
     item_role: str = "measure",
+    lead_in: str | None = None,
+    headings: str = "",
+    part_title: str | None = None,
 ) -> Classification:
     """Classify quantity ``q`` found in ``text`` (usually a measure's text)."""
-    sc = _scopes(text, q)
-    threshold = is_threshold(text, q)
-    rule = next((r for r in _lex()["indicators"] if _matches(r, q, sc, threshold)), None)
-    kind, reason = statement_kind(text, q, rule, threshold, doc_nature, item_role)
+    ctx = QuantityContext(title, headings, lead_in, doc_nature, item_role, part_title)
+    sc = _scopes(text, q, ctx.words())
+    con = construction(q, sc, ctx)
+    rule = next((r for r in _lex()["indicators"] if _matches(r, q, sc, con)), None)
+    kind, kind_reason, kind_cue = statement_kind(q, sc, con, rule, ctx)
     if rule is None:
-        return Classification("unclassified", "other", kind, reason, _beneficiary(sc, title, None))
-    programme = _programme(sc) if rule["category"] == "award_level" else None
-    tier = _tier(text, q, sc) if rule["category"] == "award_level" else None
+        return Classification(
+            "unclassified",
+            "other",
+            kind,
+            kind_reason,
+            "no indicator rule matched; default other",
+            "low",
+            _beneficiary(sc, title, None),
+        )
+    award = rule["category"] == "award_level"
     return Classification(
         indicator=rule["code"],
         category=rule["category"],
         statement_kind=kind,
-        kind_reason=reason,
+        kind_reason=kind_reason,
+        category_reason=_rule_reason(rule, sc),
+        confidence="high" if kind_cue and not rule.get("fallback") else "low",
         beneficiary=_beneficiary(sc, title, rule.get("beneficiary")),
-        programme=programme,
-        tier=tier,
+        programme=_programme(sc) if award else None,
+        tier=_tier(sc) if award else None,
         nested_in_indicator=rule.get("nested_in"),
     )
+
+
+# ------------------------------------------------------------------ themes of a measure
 
 
 def theme_scores(title: str | None, text: str) -> dict[str, int]:

@@ -89,6 +89,8 @@ EMPTY_QUANTITY = {
     "beneficiary": None,
     "statement_kind": None,
     "kind_reason": None,
+    "category_reason": None,
+    "confidence": None,
     "aspirational": None,
     "comparator": None,
     "value": None,
@@ -115,7 +117,16 @@ def _quantity_rows(doc: Document, block: Block, base: dict[str, Any]) -> list[di
     rows: list[dict[str, Any]] = []
     by_indicator: dict[str, list[tuple[int, str]]] = {}
     for n, (_, q) in enumerate(search_quantities(text.text), start=1):
-        c = classify_quantity(q, text.text, title=block.title, doc_nature=nature, item_role=block.item_role)
+        c = classify_quantity(
+            q,
+            text.text,
+            title=block.title,
+            doc_nature=nature,
+            item_role=block.item_role,
+            lead_in=block.lead_in,
+            headings=block.heading_path,
+            part_title=block.part_title,
+        )
         start, end = text.raw_span(q.start, q.end)
         qid = f"{block.measure_id}#q{n}"
         year = q.target_year
@@ -139,6 +150,8 @@ def _quantity_rows(doc: Document, block: Block, base: dict[str, Any]) -> list[di
                 "beneficiary": c.beneficiary,
                 "statement_kind": c.statement_kind,
                 "kind_reason": c.kind_reason,
+                "category_reason": c.category_reason,
+                "confidence": c.confidence,
                 "aspirational": q.aspirational,
                 "comparator": q.comparator,
                 "value": q.value,
