@@ -159,6 +159,9 @@ def validate_all() -> list[str]:
         _need(e.get("kind") in kinds, where, f"unknown statement kind {e.get('kind')!r}")
         for u in e.get("units", []):
             _need(u in UNITS, where, f"unknown unit {u!r}")
+        for key in ("construction", "not_construction"):
+            for c in e.get(key, []):
+                _need(c in ("grant", "condition", "goal"), where, f"unknown construction {c!r} in {key}")
         seen.add(e["code"])
     for code, e in k["themes"].items():
         _labelled(e, f"classification.yaml themes.{code}")

@@ -95,7 +95,10 @@ def _lex():
         ),
         "grant_headings": tuple(c["grant_headings"]["words"]),
         "financing_terms": tuple(c["financing_terms"]["words"]),
+        "procurement_terms": (*k["procurement_preference"]["words"], "政府采购", "采购"),
         "award_nouns": _alternation(c["award_nouns"]["words"]),
+        "award_nouns_before": _alternation(c["award_nouns_before"]["words"]),
+        "offer_verbs": tuple(t["offer_verbs"]),
         "award_context": tuple(c["award_context"]["words"]),
         "rate_bases": tuple(c["rate_bases"]["words"]),
         "condition_lead_ins": tuple(c["condition_lead_ins"]["words"]),
@@ -192,7 +195,7 @@ def _threshold_syntax(q: Quantity, sc: _Scopes) -> str | None:
     if pos >= 0 and not any(v in before[pos:] for v in lex["rule_verbs"]) and "的" in sc.after_in_clause:
         return "inside 对……的 (the beneficiaries it names)"
     if q.comparator in (">=", "<=", ">", "<", "between") and not any(
-        v in sc.before_in_clause for v in lex["rule_verbs"]
+        v in sc.before_in_clause for v in (*lex["rule_verbs"], *lex["offer_verbs"])
     ):
         d = sc.after_in_clause.find("的")
         if 0 <= d <= 12 and any(e in sc.after_in_clause[d : d + 14] for e in lex["entities"]):
@@ -256,10 +259,24 @@ def _grant(q: Quantity, sc: _Scopes) -> str | None:
     ):
         return "a rate of a base that is granted (按…的X%给予)"
     noun = None
-    for v in lex["award_nouns"].finditer(before):
+    for v in lex["award_nouns_before"].finditer(before):
         noun = v
     if noun is not None and "的" not in before[noun.end() :] and len(before) - noun.end() <= 12:
         return f"the award it sets is named before it ({noun.group(0)}…)"
+    return None
+
+
+def _heading_role(ctx: QuantityContext) -> tuple[str, str] | None:
+    """``("condition"|"grant", title)`` of the nearest title or heading that says which (申报条件, 奖励标准)."""
+    lex = _lex()
+    titles = [ctx.title, *reversed([t for t in (ctx.headings or "").split(" / ") if t])]
+    for title in titles:
+        if not title:
+            continue
+        if any(w in title for w in lex["condition_headings"]):
+            return "condition", title
+        if any(w in title for w in lex["grant_headings"]):
+            return "grant", title
     return None
 
 
@@ -269,10 +286,9 @@ def _list_condition(ctx: QuantityContext) -> str | None:
     hit = next((w for w in lex["condition_lead_ins"] if w in lead), None)
     if hit:
         return f"a list item under a lead-in of conditions ({hit})"
-    for title in (ctx.title, _nearest_heading(ctx)):
-        hit = next((w for w in lex["condition_headings"] if w in (title or "")), None)
-        if hit:
-            return f"under a heading of conditions ({title})"
+    role = _heading_role(ctx)
+    if role is not None and role[0] == "condition":
+        return f"under a heading of conditions ({role[1]})"
     return None
 
 
@@ -283,6 +299,14 @@ def _bound_before_grant(q: Quantity, sc: _Scopes) -> str | None:
     if _lex()["grant_verbs"].search(sc.after_in_sentence[len(sc.after_in_clause) :]):
         return "a bound before the grant in its sentence"
     return None
+
+
+def _lower_bound_in_award(q: Quantity, sc: _Scopes) -> str | None:
+    """销售额达到500万元、1000万元以上 in an award measure: a floor the beneficiary must reach."""
+    if q.comparator not in (">=", ">", "between") or any(w in sc.sentence for w in _lex()["procurement_terms"]):
+        return None
+    word = _award_context(sc)
+    return f"a lower bound in an award context ({word})" if word else None
 
 
 def _goal(q: Quantity, sc: _Scopes) -> str | None:
@@ -306,7 +330,9 @@ def _award_context(sc: _Scopes) -> str | None:
 
 def _cap(q: Quantity, sc: _Scopes) -> str | None:
     """同一企业每年不高于500万元, 最高不超过20万元: an upper bound beside an award is the award's cap."""
-    if q.comparator not in ("<=", "<") or any(w in sc.segment for w in _lex()["financing_terms"]):
+    if q.comparator not in ("<=", "<") or q.unit not in ("CNY", "USD", "percent", "percentage_point", "multiple"):
+        return None
+    if any(w in sc.segment for w in _lex()["financing_terms"]):
         return None
     word = _award_context(sc)
     return f"a cap in an award context ({word})" if word else None
@@ -319,10 +345,9 @@ def _nearest_heading(ctx: QuantityContext) -> str | None:
 
 def _under_grant_heading(q: Quantity, ctx: QuantityContext) -> str | None:
     """An amount or rate under 奖励标准 / 补助标准: the grant itself."""
-    heading = _nearest_heading(ctx) or ""
-    hit = next((w for w in _lex()["grant_headings"] if w in heading or w in (ctx.title or "")), None)
-    if hit and q.unit in ("CNY", "USD", "percent"):
-        return f"an amount under a heading of grants ({hit})"
+    role = _heading_role(ctx)
+    if role is not None and role[0] == "grant" and q.unit in ("CNY", "USD", "percent"):
+        return f"an amount under a heading of grants ({role[1]})"
     return None
 
 
@@ -333,7 +358,7 @@ def construction(q: Quantity, sc: _Scopes, ctx: QuantityContext) -> Construction
     grant = _grant(q, sc) or _cap(q, sc)
     if grant:
         return Construction(grant=grant)
-    weak = _list_condition(ctx) or _bound_before_grant(q, sc)
+    weak = _list_condition(ctx) or _bound_before_grant(q, sc) or _lower_bound_in_award(q, sc)
     if weak:
         return Construction(condition=weak)
     grant = _under_grant_heading(q, ctx)
@@ -382,10 +407,11 @@ def _matches(rule: dict, q: Quantity, sc: _Scopes, con: Construction) -> bool:
         return False
     if rule.get("comparators") and q.comparator not in rule["comparators"]:
         return False
-    if rule.get("construction"):
-        kinds = {"grant": con.grant is not None, "condition": con.condition is not None, "goal": con.goal is not None}
-        if not any(kinds[k] for k in rule["construction"]):
-            return False
+    kinds = {"grant": con.grant is not None, "condition": con.condition is not None, "goal": con.goal is not None}
+    if rule.get("construction") and not any(kinds[k] for k in rule["construction"]):
+        return False
+    if rule.get("not_construction") and any(kinds[k] for k in rule["not_construction"]):
+        return False
     if rule.get("unit_zh_any") and not any(q.unit_zh.endswith(u) for u in rule["unit_zh_any"]):
         return False
     scopes = {
@@ -484,8 +510,7 @@ class QuantityContext:
 
     def words(self) -> str:
         """The lead-in, the nearest heading, the title and the part title: where a list item's context is."""
-        nearest = [t for t in (self.headings or "").split(" / ") if t][-1:]
-        return " ".join(x for x in (self.lead_in, *nearest, self.title, self.part_title) if x)
+        return " ".join(x for x in (self.lead_in, self.headings, self.title, self.part_title) if x)
 
 
 def classify_quantity(

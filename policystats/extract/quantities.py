@@ -496,7 +496,7 @@ def _prefix_over_verbs(t: _Text, k: int, lo: int, unit: str | None) -> tuple[str
         return None
     if lex.verb_gap_re.fullmatch(gap):
         return word, comp, p, False
-    if unit == "percent":
+    if unit in ("percent", "percentage_point", "multiple"):
         rest = gap[lex.verb_gap_head_re.match(gap).end() :]
         if rest and not lex.verb_gap_re.search(rest):
             return word, comp, p, False
