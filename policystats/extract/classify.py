@@ -99,6 +99,7 @@ def _lex():
         "award_nouns": _alternation(c["award_nouns"]["words"]),
         "award_nouns_before": _alternation(c["award_nouns_before"]["words"]),
         "offer_verbs": tuple(t["offer_verbs"]),
+        "permission_cues": tuple(k["kind_cues"]["permission"]["words"]),
         "award_context": tuple(c["award_context"]["words"]),
         "rate_bases": tuple(c["rate_bases"]["words"]),
         "condition_lead_ins": tuple(c["condition_lead_ins"]["words"]),
@@ -303,8 +304,11 @@ def _bound_before_grant(q: Quantity, sc: _Scopes) -> str | None:
 
 def _lower_bound_in_award(q: Quantity, sc: _Scopes) -> str | None:
     """销售额达到500万元、1000万元以上 in an award measure: a floor the beneficiary must reach."""
-    if q.comparator not in (">=", ">", "between") or any(w in sc.sentence for w in _lex()["procurement_terms"]):
+    lex = _lex()
+    if q.comparator not in (">=", ">", "between") or any(w in sc.sentence for w in lex["procurement_terms"]):
         return None
+    if any(w in sc.clause for w in lex["financing_terms"]) or any(v in sc.before_in_clause for v in lex["offer_verbs"]):
+        return None  # a term of a loan or fund on offer (提供…10-30万元的贷款), not an award's floor
     word = _award_context(sc)
     return f"a lower bound in an award context ({word})" if word else None
 
@@ -313,6 +317,8 @@ def _goal(q: Quantity, sc: _Scopes) -> str | None:
     lex = _lex()
     if q.aspirational:
         return "an aspiration (力争, 争取)"
+    if any(w in sc.before_in_clause for w in lex["permission_cues"]):
+        return None  # 允许…提高到25%: a rule that permits, not a goal
     cue = next((w for w in lex["target_cues"] if w in sc.before_in_clause), None)
     if cue:
         return f"a target cue in the clause ({cue})"

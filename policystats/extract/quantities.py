@@ -468,6 +468,8 @@ def _prefix_over_phrase(t: _Text, k: int, lo: int, unit: str | None) -> tuple[st
         best = None
         for word, comp in lex.prefix_words:
             p = window.rfind(word)
+            while p >= 0 and window.startswith(lex.not_comparators, p):
+                p = window.rfind(word, 0, p)
             if p >= 0 and 0 < len(window) - (p + len(word)) <= lex.gap:
                 if best is None or p + len(word) > best[2] + len(best[0]):
                     best = (word, comp, lo + p)
@@ -486,6 +488,8 @@ def _prefix_over_verbs(t: _Text, k: int, lo: int, unit: str | None) -> tuple[str
         if len(word) < 2:
             continue  # 超, 近, 约 only right before their number
         p = s.rfind(word, window_start, k)
+        while p >= 0 and s.startswith(lex.not_comparators, p):
+            p = s.rfind(word, window_start, p)
         if p >= 0 and (best is None or p + len(word) > best[2] + len(best[0])):
             best = (word, comp, p)
     if best is None:
@@ -645,6 +649,11 @@ def _finish(
     clause_start, _ = t.clause(start)
     pre = _prefix_before(t, start, clause_start, r.unit, floor)
     suf = _suffix_at(t, end, r.unit)
+    if suf is None:  # 20000人(含)以上: the mark stands between the number and its bound
+        mark = t.lex.inclusive_re.match(t.s, end)
+        after = _suffix_at(t, mark.end(), r.unit) if mark is not None and not mark.group("neg") else None
+        if after is not None:
+            suf = (t.s[end : mark.end()] + after[0], after[1])
     comp, double = _comparator(pre, suf, r.more, hi is not None)
     qstart = pre[2] if pre is not None and pre[3] else start
     qend = end + len(suf[0]) if suf is not None else end

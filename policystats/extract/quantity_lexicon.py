@@ -107,6 +107,7 @@ class Lexicon:
     prefix: Mapping[str, str]
     prefix_max: int
     gap: int
+    not_comparators: tuple[str, ...]  # 最低工资, 最高人民法院: compounds that hold a comparator word
     verb_gap_re: re.Pattern[str]  # the whole gap is granting verbs: 最高[给予]25万元
     verb_gap_head_re: re.Pattern[str]  # leading granting verbs of a gap: 最高[给予]实际租金50%
     inclusive_re: re.Pattern[str]  # （含）, （含50人）, （不含）
@@ -279,6 +280,7 @@ def _comparators(q: dict) -> dict:
     suffix_units = {w: frozenset(e["only_after_units"]) for e in limited for w in e["words"]}
     verbs = _alternation(q["comparator_verb_gap"]["words"])
     return {
+        "not_comparators": tuple(q["not_comparators"]["words"]),
         "verb_gap_re": re.compile(rf"(?:\s|{verbs})+"),
         "verb_gap_head_re": re.compile(rf"(?:\s|{verbs})*"),
         "inclusive_re": re.compile(q["inclusive_marker"]["pattern"]),

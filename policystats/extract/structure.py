@@ -259,6 +259,15 @@ def _find_parts(lines: list[Line]) -> list[Part]:
     return parts
 
 
+_ANNEX_LIST_LINES = 12
+_ANNEX_LIST_LINE_MAX = 60
+
+
+def _is_annex_list(lines: list[Line]) -> bool:
+    """附件：1.…申请表 2.…: a short list of annex titles, not the annex itself pasted after it."""
+    return len(lines) <= _ANNEX_LIST_LINES and all(len(ln.s) <= _ANNEX_LIST_LINE_MAX for ln in lines)
+
+
 def _split_header(part: Part, seg: list[Line], title_line: Line | None) -> None:
     r = _rules()
     head: list[Line] = []
@@ -300,7 +309,7 @@ def _split_header(part: Part, seg: list[Line], title_line: Line | None) -> None:
             tail.insert(0, seg[j - 1])
             j -= 1
     for k in range(i, j):
-        if r["annex_list"].match(seg[k].s):
+        if r["annex_list"].match(seg[k].s) and _is_annex_list(seg[k:j]):
             tail = seg[k:j] + tail
             j = k
             break
@@ -396,6 +405,20 @@ def _split_inline(node: Node) -> None:
         return
 
 
+_HEADING_MAX = 40
+_NOT_IN_HEADINGS = re.compile(r"[,，;；:：\d]")
+
+
+def _heading_like(line: str) -> bool:
+    """A line that can be a heading: short, one phrase, no number.
+
+    A heading line is kept as the item's title and left out of its text, so a
+    line with a clause break or a number (第十六条 见习期间，…不低于…80%的生活补贴。)
+    is body text, never a heading.
+    """
+    return len(line) <= _HEADING_MAX and not _NOT_IN_HEADINGS.search(line.rstrip("。"))
+
+
 def _assign_titles(nodes: list[Node]) -> None:
     r = _rules()
     for node in nodes:
@@ -404,7 +427,7 @@ def _assign_titles(nodes: list[Node]) -> None:
         sentence_end = first.find("。")
         if node.inline:
             pass
-        elif has_more and first and (sentence_end == -1 or sentence_end == len(first) - 1) and len(first) <= 40:
+        elif has_more and first and (sentence_end == -1 or sentence_end == len(first) - 1) and _heading_like(first):
             node.title, node.title_source = first.rstrip("。"), "heading_line"
         elif (
             0 < sentence_end <= 20
