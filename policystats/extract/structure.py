@@ -406,17 +406,17 @@ def _split_inline(node: Node) -> None:
 
 
 _HEADING_MAX = 40
-_NOT_IN_HEADINGS = re.compile(r"[,，;；:：\d]")
+_NOT_IN_HEADINGS = re.compile(r"[;；:：\d]")
 
 
-def _heading_like(line: str) -> bool:
-    """A line that can be a heading: short, one phrase, no number.
+def _heading_like(node: Node, line: str) -> bool:
+    """A line that can be a heading: short, no number, and not an article's first sentence.
 
     A heading line is kept as the item's title and left out of its text, so a
-    line with a clause break or a number (第十六条 见习期间，…不低于…80%的生活补贴。)
-    is body text, never a heading.
+    line with a number (第十六条 见习期间，…不低于…80%的生活补贴。) or an
+    article's opening sentence is body text, never a heading.
     """
-    return len(line) <= _HEADING_MAX and not _NOT_IN_HEADINGS.search(line.rstrip("。"))
+    return node.style != "article" and len(line) <= _HEADING_MAX and not _NOT_IN_HEADINGS.search(line.rstrip("。"))
 
 
 def _assign_titles(nodes: list[Node]) -> None:
@@ -427,7 +427,9 @@ def _assign_titles(nodes: list[Node]) -> None:
         sentence_end = first.find("。")
         if node.inline:
             pass
-        elif has_more and first and (sentence_end == -1 or sentence_end == len(first) - 1) and _heading_like(first):
+        elif (
+            has_more and first and (sentence_end == -1 or sentence_end == len(first) - 1) and _heading_like(node, first)
+        ):
             node.title, node.title_source = first.rstrip("。"), "heading_line"
         elif (
             0 < sentence_end <= 20
