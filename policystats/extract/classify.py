@@ -94,12 +94,15 @@ def _lex():
             r"(?:\s*[、和及或与][^、，,。；;的]{0,12}?\d[\d.,]*\s*(?:万|亿)?\s*(?:%|元|美元|倍)?)*"
         ),
         "grant_headings": tuple(c["grant_headings"]["words"]),
+        "cap_words": tuple(c["cap_words"]["words"]),
+        "award_count_words": tuple(c["award_count_words"]["words"]),
         "financing_terms": tuple(c["financing_terms"]["words"]),
         "procurement_terms": (*k["procurement_preference"]["words"], "政府采购", "采购"),
         "award_nouns": _alternation(c["award_nouns"]["words"]),
         "award_nouns_before": _alternation(c["award_nouns_before"]["words"]),
         "offer_verbs": tuple(t["offer_verbs"]),
         "permission_cues": tuple(k["kind_cues"]["permission"]["words"]),
+        "strong_target": tuple(k["kind_cues"]["strong_target"]["words"]),
         "award_context": tuple(c["award_context"]["words"]),
         "rate_bases": tuple(c["rate_bases"]["words"]),
         "condition_lead_ins": tuple(c["condition_lead_ins"]["words"]),
@@ -245,6 +248,8 @@ def _grant(q: Quantity, sc: _Scopes) -> str | None:
     if q.unit == "count" and q.comparator not in ("<=", "<"):
         return None
     before = sc.before_in_clause
+    if q.unit in ("year", "month", "day") and lex["grant_verbs"].match(after.lstrip(" 的")):
+        return f"the period of a grant (…{after.lstrip(' 的')[:2]})"  # 分2年支付
     last = None
     for v in lex["grant_verbs"].finditer(before):
         last = v
@@ -253,12 +258,9 @@ def _grant(q: Quantity, sc: _Scopes) -> str | None:
         if "的" not in gap or (q.unit == "percent" and gap.endswith("的") and gap.count("的") == 1):
             return f"a granting verb before the amount ({last.group(0)}…)"
     rest_of_sentence = sc.after_in_sentence
-    if (
-        q.unit == "percent"
-        and any(b in before for b in lex["rate_bases"])
-        and lex["grant_verbs"].search(rest_of_sentence)
-    ):
-        return "a rate of a base that is granted (按…的X%给予)"
+    if q.unit in ("percent", "CNY", "USD") and any(b in before for b in lex["rate_bases"]):
+        if lex["grant_verbs"].search(rest_of_sentence):
+            return "a rate or standard that is granted (按…的X%给予, 按…5万元的标准给予)"
     noun = None
     for v in lex["award_nouns_before"].finditer(before):
         noun = v
@@ -294,8 +296,11 @@ def _list_condition(ctx: QuantityContext) -> str | None:
 
 
 def _bound_before_grant(q: Quantity, sc: _Scopes) -> str | None:
-    """年销售额达到500万元以上、同比增长15%以上，给予…: a bound before the grant of its sentence."""
-    if q.comparator not in (">=", ">", "<=", "<", "between"):
+    """年销售额达到500万元以上、同比增长15%以上，给予…: a bound before the grant of its sentence.
+
+    A ceiling word (最高, 最多, 上限) sets a cap, not a condition: 最高90平方米.
+    """
+    if q.comparator not in (">=", ">", "<=", "<", "between") or q.comparator_word in _lex()["cap_words"]:
         return None
     if _lex()["grant_verbs"].search(sc.after_in_sentence[len(sc.after_in_clause) :]):
         return "a bound before the grant in its sentence"
@@ -311,6 +316,13 @@ def _lower_bound_in_award(q: Quantity, sc: _Scopes) -> str | None:
         return None  # a term of a loan or fund on offer (提供…10-30万元的贷款), not an award's floor
     word = _award_context(sc)
     return f"a lower bound in an award context ({word})" if word else None
+
+
+def _strong_goal(q: Quantity, sc: _Scopes) -> str | None:
+    if q.aspirational:
+        return "an aspiration (力争, 争取)"
+    cue = next((w for w in _lex()["strong_target"] if w in sc.before_in_sentence), None)
+    return f"a target cue in the sentence ({cue})" if cue else None
 
 
 def _goal(q: Quantity, sc: _Scopes) -> str | None:
@@ -335,8 +347,17 @@ def _award_context(sc: _Scopes) -> str | None:
 
 
 def _cap(q: Quantity, sc: _Scopes) -> str | None:
-    """同一企业每年不高于500万元, 最高不超过20万元: an upper bound beside an award is the award's cap."""
-    if q.comparator not in ("<=", "<") or q.unit not in ("CNY", "USD", "percent", "percentage_point", "multiple"):
+    """同一企业每年不高于500万元, 最高不超过20万元: an upper bound beside an award is the award's cap.
+
+    A count is capped only with an award word in its own clause (获得补助的场次最多不超过3场,
+    每年最多评选10个优秀作品).
+    """
+    if q.comparator not in ("<=", "<"):
+        return None
+    if q.unit == "count":
+        word = next((w for w in _lex()["award_count_words"] if w in sc.before_in_clause), None)
+        return f"a cap on the number of awards ({word})" if word else None
+    if q.unit not in ("CNY", "USD", "percent", "percentage_point", "multiple"):
         return None
     if any(w in sc.segment for w in _lex()["financing_terms"]):
         return None
@@ -364,7 +385,13 @@ def construction(q: Quantity, sc: _Scopes, ctx: QuantityContext) -> Construction
     grant = _grant(q, sc) or _cap(q, sc)
     if grant:
         return Construction(grant=grant)
-    weak = _list_condition(ctx) or _bound_before_grant(q, sc) or _lower_bound_in_award(q, sc)
+    weak = _list_condition(ctx) or _bound_before_grant(q, sc)
+    if weak:
+        return Construction(condition=weak)
+    goal = _strong_goal(q, sc)
+    if goal:
+        return Construction(goal=goal)
+    weak = _lower_bound_in_award(q, sc)
     if weak:
         return Construction(condition=weak)
     grant = _under_grant_heading(q, ctx)

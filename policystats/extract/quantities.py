@@ -63,6 +63,7 @@ class Quantity:
     sentence_end: int = 0
     number_text: str = ""
     flags: tuple[str, ...] = field(default_factory=tuple)
+    comparator_word: str = ""  # the word the comparator was read from (最高, 以上 …), if any
 
 
 _SENTENCE_CHARS = frozenset("。;；!?！？\n")
@@ -680,6 +681,7 @@ def _finish(
         sentence_end=sent_end,
         number_text=r.number_text,
         flags=tuple(f for f in ("double_marker" if double else None, mark) if f),
+        comparator_word=pre[0] if pre is not None else (suf[0] if suf is not None else ""),
     )
 
 

@@ -125,7 +125,7 @@ def _quantity_rows(doc: Document, block: Block, base: dict[str, Any]) -> list[di
             item_role=block.item_role,
             lead_in=block.lead_in,
             headings=block.heading_path,
-            part_title=block.part_title,
+            part_title=" ".join(x for x in (block.part_title, doc.meta.get("title")) if x) or None,
         )
         start, end = text.raw_span(q.start, q.end)
         qid = f"{block.measure_id}#q{n}"
