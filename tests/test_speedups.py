@@ -22,12 +22,12 @@ SEEDS = sorted(p.stem for p in RAW.glob("*.txt"))
 
 
 def _full_never_spans(s: str) -> list[tuple[int, int]]:
-    rx = lexicon().never.pattern
+    patterns = lexicon().never.patterns
     spans = []
     for p in range(len(s)):
-        m = rx.match(s, p)
-        if m is not None and m.end() > p:
-            spans.append((p, m.end()))
+        end = max((m.end() for rx in patterns if (m := rx.match(s, p)) is not None), default=p)
+        if end > p:
+            spans.append((p, end))
     return spans
 
 

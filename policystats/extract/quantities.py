@@ -153,9 +153,12 @@ class _Never:
         if p in self.tried or p < 0:
             return
         self.tried.add(p)
-        m = self.rules.pattern.match(self.s, p)
-        if m is not None and m.end() > p:
-            self.spans.append((p, m.end()))
+        if self.rules.pattern.match(self.s, p) is None:
+            return
+        # Several patterns may start here (第十二 and 第十二个五年): the longest wins.
+        end = max((m.end() for rx in self.rules.patterns if (m := rx.match(self.s, p)) is not None), default=p)
+        if end > p:
+            self.spans.append((p, end))
 
     def covers(self, a: int, b: int) -> bool:
         """Does a never-quantity overlap the number at ``a:b``?"""

@@ -80,7 +80,8 @@ class Multiplier:
 class NeverRules:
     """Never-quantity patterns, grouped by where they can start."""
 
-    pattern: re.Pattern[str]  # all patterns, tried with .match at a position
+    pattern: re.Pattern[str]  # all patterns in one alternation (a quick first test)
+    patterns: tuple[re.Pattern[str], ...]  # each pattern: the longest match at a position wins
     at_digits: bool  # some pattern can start with a digit: try at each number
     triggers: re.Pattern[str] | None  # characters other patterns can start with
     at_line_start: bool  # some pattern is anchored at a line start
@@ -242,7 +243,8 @@ def _never_rules(q: dict) -> NeverRules:
         anywhere = anywhere or st.anything
     triggers = re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]") if chars else None
     combined = re.compile("|".join(f"(?:{p})" for p in patterns), re.M)
-    return NeverRules(combined, digit, triggers, line, anywhere, int(q["never_quantity_window"]))
+    each = tuple(re.compile(p, re.M) for p in patterns)
+    return NeverRules(combined, each, digit, triggers, line, anywhere, int(q["never_quantity_window"]))
 
 
 # ------------------------------------------------------------------ the lexicon
