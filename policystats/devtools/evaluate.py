@@ -66,6 +66,7 @@ class Item:
     per_unit: str | None = None
     target_year: int | None = None
     note: str = ""
+    line: int = 0  # the gold row's line in its file (0 for a prediction)
 
 
 @dataclass
@@ -191,6 +192,7 @@ def _items_from_gold(rows, doc_id: str) -> list[Item]:
             g.per_unit,
             g.target_year,
             g.note,
+            g.line,
         )
         for g in rows
     ]
