@@ -163,6 +163,13 @@ def validate_all() -> list[str]:
             for c in e.get(key, []):
                 _need(c in ("grant", "condition", "goal"), where, f"unknown construction {c!r} in {key}")
         seen.add(e["code"])
+    for name, e in k["constructions"].items():
+        if isinstance(e, dict):
+            where = f"classification.yaml constructions.{name}"
+            _labelled(e, where)
+            _need(isinstance(e.get("words"), list) and e["words"], where, "needs words")
+    for key in ("rule", "target", "permission", "strong_target"):
+        _labelled(k["kind_cues"][key], f"classification.yaml kind_cues.{key}")
     for code, e in k["themes"].items():
         _labelled(e, f"classification.yaml themes.{code}")
         _need(e.get("policy_tool") in k["policy_tools"], f"classification.yaml themes.{code}", "unknown policy_tool")

@@ -150,7 +150,8 @@ def agency_function(name: str) -> tuple[str, str, str]:
     for alias, key, en, zh in _lex()["aliases"]:
         if alias in name:
             return key, en, zh
-    return "other", "Other agency", "其他单位"
+    other = _lexicon.load("agencies.yaml")["other_function"]
+    return other["key"], other["en"], other["zh"]
 
 
 def agency_level(name: str, default: str | None = None) -> str | None:
@@ -158,7 +159,7 @@ def agency_level(name: str, default: str | None = None) -> str | None:
     levels = _lex()["levels"]
     if name[:1] in levels:
         return levels[name[0]][0]
-    if name.endswith("厅"):
+    if name.endswith(tuple(_lexicon.load("agencies.yaml")["provincial_suffixes"])):
         return "province"
     return default
 

@@ -70,6 +70,9 @@ def _lex():
     c = k["constructions"]
     t = k["threshold_syntax"]
     noun_head = "(?:" + "|".join(map(re.escape, c["award_noun_heads"])) + ")*"
+    quantity_words = _lexicon.load("quantities.yaml")
+    seps = re.escape("".join(w for w in quantity_words["list_separators"] if len(w) == 1))
+    de = re.escape(quantity_words["comparator_gap_particle"])
     return {
         "indicators": k["indicators"],
         "beneficiaries": [(code, e["words"]) for code, e in k["beneficiaries"].items()],
@@ -88,16 +91,17 @@ def _lex():
         "grant_verbs": _alternation(c["grant_verbs"]["words"]),
         "award_after": re.compile(noun_head + "(?:" + _alternation(c["award_nouns"]["words"]).pattern + ")"),
         "award_after_gap": re.compile(
-            rf"的[^，,。；;、\d的]{{1,{int(c['award_noun_gap'])}}}?(?:{_alternation(c['award_nouns']['words']).pattern})"
+            rf"{de}[^，,。；;、\d{de}]{{1,{int(c['award_noun_gap'])}}}?(?:{_alternation(c['award_nouns']['words']).pattern})"
         ),
-        "list_tail": re.compile(
-            r"(?:\s*[、和及或与][^、，,。；;的]{0,12}?\d[\d.,]*\s*(?:万|亿)?\s*(?:%|元|美元|倍)?)*"
-        ),
+        # the rest of a list after the quantity: 、第二年80%、第三年50%
+        "list_tail": re.compile(rf"(?:\s*[{seps}][^{seps}，,。；;{de}]{{0,12}}?\d[^{seps}，,。；;{de}]{{0,6}})*"),
+        "list_split": re.compile(f"[{seps}]"),
+        "tier_marker": k["tier_marker"],
         "grant_headings": tuple(c["grant_headings"]["words"]),
         "cap_words": tuple(c["cap_words"]["words"]),
         "award_count_words": tuple(c["award_count_words"]["words"]),
         "financing_terms": tuple(c["financing_terms"]["words"]),
-        "procurement_terms": (*k["procurement_preference"]["words"], "政府采购", "采购"),
+        "procurement_terms": tuple(c["procurement_terms"]["words"]),
         "award_nouns": _alternation(c["award_nouns"]["words"]),
         "award_nouns_before": _alternation(c["award_nouns_before"]["words"]),
         "offer_verbs": tuple(t["offer_verbs"]),
@@ -516,11 +520,11 @@ def _programme(sc: _Scopes) -> str | None:
 def _tier(sc: _Scopes) -> str | None:
     """Label of a 分别给予 list item (辅导备案 / 受理申报 / 上市交易 …)."""
     clause_before = sc.before_in_clause
-    k = clause_before.rfind("分别")
+    k = clause_before.rfind(_lex()["tier_marker"])
     if k < 0:
         return None
     head = sc.sentence[: sc.sentence.find(clause_before) + k] if clause_before in sc.sentence else sc.before_in_sentence
-    index = len(re.split(r"[、和及]", clause_before[k:])) - 1
+    index = len(_lex()["list_split"].split(clause_before[k:])) - 1
     for words, pattern, labels in _lex()["tiers"]:
         if (words and all(w in head for w in words)) or (pattern is not None and pattern.search(head)):
             return labels[index] if index < len(labels) else None

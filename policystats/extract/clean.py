@@ -84,6 +84,9 @@ def _rules():
         "title_sfx": title_sfx,
         "sig_sfx": sig_sfx,
         "open": c["open_brackets"],
+        "responsibility": tuple(c["responsibility_words"]),
+        "cited_before": c["cited_before"],
+        "cited_after": tuple(c["cited_after"]),
         "close": c["close_brackets"],
     }
 
@@ -154,7 +157,7 @@ def is_standalone(line: str) -> bool:
         if len(line) <= 24:
             return True
         start = _bracket_start(line)
-        if start is not None and any(w in line[start:] for w in ("牵头", "负责", "参与", "责任单位")):
+        if start is not None and any(w in line[start:] for w in r["responsibility"]):
             return True
     if _unclosed(line, r["open"], r["close"]):
         return False
@@ -206,7 +209,7 @@ def _repair_pasted_titles(lines: list[tuple[MappedText, int]], notes: list[str])
             pos = text.find(title, 1)
             while pos > 0:
                 end = pos + len(title)
-                cited = text[pos - 1] in "发于将转《“" or text[end : end + 1] in ("的", "》", "”")
+                cited = text[pos - 1] in r["cited_before"] or text[end : end + 1] in r["cited_after"]
                 if end < len(text) and is_han(text[pos - 1]) and is_han(text[end]) and not cited:
                     keep = [i for i in range(len(text)) if not pos <= i < end]
                     ln = MappedText("".join(text[i] for i in keep), array("l", (ln.offsets[i] for i in keep)))

@@ -12,6 +12,7 @@ DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, 
 SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
+DECIMAL_POINT = "点"  # 二点五 = 2.5
 
 
 def cn_to_int(text: str) -> int | None:

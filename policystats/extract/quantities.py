@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass, field
 
 from .clean import normalize_width
-from .numerals import cn_to_int
+from .numerals import DECIMAL_POINT, SMALL_UNITS, cn_to_int
 from .quantity_lexicon import Lexicon, lexicon
 
 
@@ -284,7 +284,7 @@ def _scan_number(t: _Text, m: re.Match) -> _Raw | None:
     more = j < t.n and s[j] in lex.more and not s.startswith(lex.more_not_when, j)
     if more:
         j += 1
-    magnitude = cn and (bool(mult_word) or more or (len(text) >= 2 and any(ch in "十百千" for ch in text)))
+    magnitude = cn and (bool(mult_word) or more or (len(text) >= 2 and any(ch in SMALL_UNITS for ch in text)))
     u = _unit_at(t, j, cn, magnitude)
     if u is not None:
         word, unit = u
@@ -317,8 +317,6 @@ def _scan(t: _Text) -> list[_Raw]:
 
 def _outside_inclusive_marks(t: _Text, raws: list[_Raw]) -> list[_Raw]:
     """The number inside 5000万元(含5000万元) restates the bound; it is part of that quantity."""
-    if "含" not in t.s:
-        return raws
     marks = [m.span() for m in t.lex.inclusive_re.finditer(t.s)]
     if not marks:
         return raws
@@ -431,9 +429,6 @@ def _shared_list(t: _Text, raws: list[_Raw], k: int, j: int, floor: int) -> list
 # ------------------------------------------------------------------ finishing one quantity
 
 
-_INCLUSIVE_BEFORE = ("(含)", "(含本数)")
-
-
 def _prefix_before(
     t: _Text, i: int, clause_start: int, unit: str | None = None, floor: int = 0
 ) -> tuple[str, str, int, bool] | None:
@@ -447,7 +442,7 @@ def _prefix_before(
     k = i
     while k > clause_start and s[k - 1] == " ":
         k -= 1
-    inclusive = next((w for w in _INCLUSIVE_BEFORE if s.endswith(w, clause_start, k)), None)
+    inclusive = next((w for w in lex.inclusive_before if s.endswith(w, clause_start, k)), None)
     if inclusive:
         k -= len(inclusive)
     m = lex.prefix_end_re.search(s, max(clause_start, k - lex.prefix_max), k)
@@ -466,7 +461,7 @@ def _prefix_over_phrase(t: _Text, k: int, lo: int, unit: str | None) -> tuple[st
     """A comparator a short phrase before the number (``adjacent`` is False: the text is the number's)."""
     s, lex = t.s, t.lex
     clause_start = lo
-    if k > clause_start and s[k - 1] == "的":
+    if k > clause_start and s[k - 1] == lex.gap_particle:
         lo = max(clause_start, k - 1 - lex.gap - 6)
         window = s[lo : k - 1]
         best = None
@@ -500,7 +495,7 @@ def _prefix_over_verbs(t: _Text, k: int, lo: int, unit: str | None) -> tuple[str
         return None
     word, comp, p = best
     gap = s[p + len(word) : k]
-    if not gap or len(gap) > lex.gap or "的" in gap or any(ch.isdigit() for ch in gap):
+    if not gap or len(gap) > lex.gap or lex.gap_particle in gap or any(ch.isdigit() for ch in gap):
         return None
     if lex.verb_gap_re.fullmatch(gap):
         return word, comp, p, False
@@ -748,7 +743,7 @@ def _cn_decimal(text: str) -> float | None:
     """Value of 三十, 二点五 or 12.5."""
     if text[0].isdigit():
         return float(text)
-    whole, _, frac = text.partition("点")
+    whole, _, frac = text.partition(DECIMAL_POINT)
     w = cn_to_int(whole)
     if w is None:
         return None

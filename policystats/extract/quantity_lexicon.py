@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 from . import _lexicon
 from .clean import normalize_width
-from .numerals import BIG_UNITS, DIGITS, SMALL_UNITS
+from .numerals import BIG_UNITS, DECIMAL_POINT, DIGITS, SMALL_UNITS
 
 try:  # the regex parser, to read where a never-quantity pattern can start
     import re._parser as _sre  # type: ignore[import-not-found]  # Python 3.11+
@@ -112,6 +112,8 @@ class Lexicon:
     verb_gap_re: re.Pattern[str]  # the whole gap is granting verbs: 最高[给予]25万元
     verb_gap_head_re: re.Pattern[str]  # leading granting verbs of a gap: 最高[给予]实际租金50%
     inclusive_re: re.Pattern[str]  # （含）, （含50人）, （不含）
+    inclusive_before: tuple[str, ...]  # (含) between a comparator and its number: 不超过(含)1.5%
+    gap_particle: str  # 的 ending the phrase between a comparator and its number
     suffix_re: re.Pattern[str]
     suffix: Mapping[str, str]
     suffix_units: Mapping[str, frozenset[str]]  # a suffix allowed only after these units (内)
@@ -271,7 +273,7 @@ def _share_re(q: dict) -> re.Pattern[str]:
     whole = "".join(sorted((set(DIGITS) | set(SMALL_UNITS)) - {"千"}))
     frac = "".join(sorted(set(DIGITS) - {"两"}))
     prefixes = _alternation(e["prefix"] for e in q["word_shares"])
-    return re.compile(rf"({prefixes})([{whole}]+(?:点[{frac}]+)?|\d+(?:\.\d+)?)")
+    return re.compile(rf"({prefixes})([{whole}]+(?:{DECIMAL_POINT}[{frac}]+)?|\d+(?:\.\d+)?)")
 
 
 def _comparators(q: dict) -> dict:
@@ -286,6 +288,8 @@ def _comparators(q: dict) -> dict:
         "verb_gap_re": re.compile(rf"(?:\s|{verbs})+"),
         "verb_gap_head_re": re.compile(rf"(?:\s|{verbs})*"),
         "inclusive_re": re.compile(q["inclusive_marker"]["pattern"]),
+        "inclusive_before": tuple(normalize_width(w) for w in q["inclusive_marker"]["before"]),
+        "gap_particle": q["comparator_gap_particle"],
         "prefix_end_re": re.compile("(?:" + _alternation(w for w, _ in prefix) + r")\s*$"),
         "prefix_words": tuple(prefix),
         "prefix": _frozen(dict(prefix)),

@@ -490,7 +490,7 @@ def _credit_reply(part: Part, preamble: list[Line], blocks: list[Block]) -> None
     from .agencies import split_names
 
     pattern = _lexicon.load("agencies.yaml").get("reply_consulted_pattern")
-    issuer = (part.title or "").split("关于")[0] or None
+    issuer = (part.title or "").split(_lexicon.load("structure.yaml")["reply_issuer_before"])[0] or None
     if not pattern or not issuer:
         return
     m = re.search(pattern, "".join(ln.s for ln in preamble))
