@@ -334,8 +334,10 @@ def _magnitude_amounts(t: _Text) -> list[_Raw]:
     """超过亿元, 亿元以上: an amount named by its magnitude, read only beside a comparator."""
     out = []
     for m in t.lex.magnitude_re.finditer(t.s):
-        factor, unit, unit_word = t.lex.magnitude[m.group()]
         a, b = m.span()
+        if a > 0 and t.s[a - 1] in t.lex.magnitude_not_after:
+            continue
+        factor, unit, unit_word = t.lex.magnitude[m.group()]
         clause_start, _ = t.clause(a)
         pre = _prefix_before(t, a, clause_start, unit)
         if (pre is not None and pre[3]) or _suffix_at(t, b, unit) is not None:
@@ -482,18 +484,14 @@ def _prefix_over_verbs(t: _Text, k: int, lo: int, unit: str | None) -> tuple[str
     """最高给予25万元, 最多奖励3个项目; for a share also its base: 不超过项目投资额30%."""
     s, lex = t.s, t.lex
     window_start = max(lo, k - lex.gap - lex.prefix_max)
-    best = None
-    for word, comp in lex.prefix_words:
-        if len(word) < 2:
-            continue  # 超, 近, 约 only right before their number
-        p = s.rfind(word, window_start, k)
-        while p >= 0 and s.startswith(lex.not_comparators, p):
-            p = s.rfind(word, window_start, p)
-        if p >= 0 and (best is None or p + len(word) > best[2] + len(best[0])):
-            best = (word, comp, p)
+    best = None  # the comparator word (two characters or more: 超, 近, 约 only right before their number) ending last
+    for m in lex.prefix_long_re.finditer(s, window_start, k):
+        if not s.startswith(lex.not_comparators, m.start()) and (best is None or m.end() >= best.end()):
+            best = m
     if best is None:
         return None
-    word, comp, p = best
+    word, p = best.group(0), best.start()
+    comp = lex.prefix[word]
     gap = s[p + len(word) : k]
     if not gap or len(gap) > lex.gap or lex.gap_particle in gap or any(ch.isdigit() for ch in gap):
         return None
@@ -545,7 +543,8 @@ def _inclusive_after(t: _Text, comp: str, qend: int) -> tuple[str, int, str | No
 
     Returns the comparator, the new end and ``inclusive``/``exclusive`` (or None).
     """
-    m = t.lex.inclusive_re.match(t.s, qend)
+    j = qend + 1 if t.s.startswith(" ", qend) else qend
+    m = t.lex.inclusive_re.match(t.s, j)
     if m is None:
         return comp, qend, None
     if m.group("neg"):
@@ -563,9 +562,12 @@ def _exclusive(comp: str) -> str:
 
 def _per_unit(t: _Text, lo: int, i: int, unit_per: str | None) -> str | None:
     """每人每年5000元 → person_year: the 每 words between the previous number and this one, in its clause."""
+    lo = max(lo, i - 40)
+    if t.s.find("每", lo, i) < 0:  # every per word is a 每 word or needs one before it
+        return unit_per
     found: list[str] = []
     every = False
-    for m in t.lex.per_re.finditer(t.s, max(lo, i - 40), i):
+    for m in t.lex.per_re.finditer(t.s, lo, i):
         per, needs_every = t.lex.per[m.group(0)]
         if (every or not needs_every) and per not in found:
             found.append(per)
@@ -649,7 +651,7 @@ def _finish(
     pre = _prefix_before(t, start, clause_start, r.unit, floor)
     suf = _suffix_at(t, end, r.unit)
     if suf is None:  # 20000人(含)以上: the mark stands between the number and its bound
-        mark = t.lex.inclusive_re.match(t.s, end)
+        mark = t.lex.inclusive_re.match(t.s, end + 1 if t.s.startswith(" ", end) else end)
         after = _suffix_at(t, mark.end(), r.unit) if mark is not None and not mark.group("neg") else None
         if after is not None:
             suf = (t.s[end : mark.end()] + after[0], after[1])

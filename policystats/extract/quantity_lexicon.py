@@ -105,6 +105,7 @@ class Lexicon:
     money_words: tuple[str, ...]
     prefix_end_re: re.Pattern[str]  # a comparator word ending at the end of the search window
     prefix_words: tuple[tuple[str, str], ...]  # (word, comparator), longest first
+    prefix_long_re: re.Pattern[str]  # comparator words of two characters or more, for the gap rules
     prefix: Mapping[str, str]
     prefix_max: int
     gap: int
@@ -122,6 +123,7 @@ class Lexicon:
     range_lower_bounds: tuple[str, ...]
     magnitude_re: re.Pattern[str]  # 亿元 with no digit before it
     magnitude: Mapping[str, tuple[float, str, str]]  # 亿元 -> (1e8, CNY, 元)
+    magnitude_not_after: frozenset[str]  # 5亿元 has a digit: it is a number's, not a magnitude amount
     lists: tuple[str, ...]
     per_re: re.Pattern[str]
     per: Mapping[str, tuple[str, bool]]  # word -> (per unit, needs an earlier 每 word)
@@ -291,6 +293,7 @@ def _comparators(q: dict) -> dict:
         "inclusive_before": tuple(normalize_width(w) for w in q["inclusive_marker"]["before"]),
         "gap_particle": q["comparator_gap_particle"],
         "prefix_end_re": re.compile("(?:" + _alternation(w for w, _ in prefix) + r")\s*$"),
+        "prefix_long_re": re.compile(_alternation(w for w, _ in prefix if len(w) >= 2)),
         "prefix_words": tuple(prefix),
         "prefix": _frozen(dict(prefix)),
         "prefix_max": max(len(w) for w, _ in prefix) + 2,
@@ -334,7 +337,9 @@ def _magnitudes(q: dict, units: dict[str, UnitWord]) -> dict:
         table[w] = (factor, units[unit_word].unit, unit_word)
     numeral = "".join(sorted(set(DIGITS) | set(SMALL_UNITS) | set(BIG_UNITS)))
     return {
-        "magnitude_re": re.compile(rf"(?<![\d.{numeral}])(?:{_alternation(table)})"),
+        # The literal words first, so the regex engine skips to them; the digit before one is checked in code.
+        "magnitude_re": re.compile(_alternation(table)),
+        "magnitude_not_after": frozenset("0123456789." + numeral),
         "magnitude": _frozen(table),
     }
 
