@@ -144,6 +144,28 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def _cmd_review(args: argparse.Namespace) -> int:
+    from . import review
+    from .paths import get_paths
+
+    paths = get_paths(args.root)
+    if args.apply:
+        new, total = review.apply_worksheet(paths, args.apply, reviewer=args.reviewer or "")
+        print(f"stored {new} decision(s) from {args.apply} in data/review.csv ({total} in all)")
+        print("next: run `policystats build` to apply them to the table")
+    elif args.out:
+        n = review.export_worksheet(paths, args.out, doc=args.doc, city=args.city, only_uncertain=args.only_uncertain)
+        print(f"wrote {n} row(s) to check to {args.out}; fill its editable columns, then run")
+        print(f"  policystats review --apply {args.out}")
+    stale = review.stale_decisions(paths)
+    for s in stale:
+        print(f"stale: {s}", file=sys.stderr)
+    if not (args.apply or args.out):
+        decisions = review.read_decisions(paths.review)
+        print(f"{len(decisions)} decision(s) in data/review.csv, {len(stale)} of them stale")
+    return 0
+
+
 def _cmd_codebook(args: argparse.Namespace) -> int:
     from .api import load_measures
     from .devtools.codebook import update
@@ -286,6 +308,30 @@ def make_parser() -> argparse.ArgumentParser:
         "figures the README embeds",
     )
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser(
+        "review",
+        help="write a worksheet of rows to check, or store a reviewer's decisions (data/review.csv)",
+        description="Human review on top of extraction. `--out FILE.xlsx` (or .csv) writes the rows to check with "
+        "their sentence (the quantity marked), reasons and current values, and one editable column per field a "
+        "reviewer may correct (category, statement kind, comparator, value, unit, not a quantity); further rows "
+        "can add a quantity the extractor missed. `--apply FILE` validates the filled worksheet against the "
+        "codebook's vocabularies (one message per bad cell) and stores the decisions in data/review.csv, keyed by "
+        "the document's sha256 and the quantity's span and text. Every build applies them; a decision whose "
+        "document or quantity changed is reported as stale, never applied silently. With no option: a summary.",
+    )
+    p.add_argument("--out", metavar="FILE", help="write the worksheet (.xlsx for Excel and WPS, or .csv)")
+    p.add_argument("--apply", metavar="FILE", help="validate a filled worksheet and store its decisions")
+    p.add_argument("--doc", metavar="ID", help="only this document")
+    p.add_argument("--city", help="only this city (English or Chinese name)")
+    p.add_argument(
+        "--only-uncertain",
+        action="store_true",
+        help="only rows decided by a default (confidence low), from documents not reviewed yet, or whose category "
+        "or kind changed at the last build",
+    )
+    p.add_argument("--reviewer", help="name stored with each decision (default: the worksheet's column, else $USER)")
+    p.set_defaults(func=_cmd_review)
 
     p = sub.add_parser(
         "codebook",

@@ -81,6 +81,11 @@ class ProjectPaths:
         return self.root / "reports.yaml"
 
     @property
+    def review(self) -> Path:
+        """Reviewers' decisions, applied on top of extraction by every build (committed)."""
+        return self.data / "review.csv"
+
+    @property
     def gold(self) -> Path:
         return self.root / "tests" / "gold"
 

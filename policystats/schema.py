@@ -35,6 +35,7 @@ TITLE_SOURCES = ["heading_line", "first_sentence", "run_on", "none"]
 LEAD_RULES = ["explicit", "first_listed_declared", "first_listed_convention", "reply_issuer", "none"]
 CHANGES = ["increase", "decrease"]
 CONFIDENCES = ["high", "low"]
+ORIGINS = ["extracted", "corrected", "added"]
 
 
 def _c(dtype, description: str, *, nullable: bool = False, **checks) -> pa.Column:
@@ -139,6 +140,8 @@ MeasureSchema = pa.DataFrameSchema(
         "tier": _c(str, "Stage or tier of an award list (辅导备案, 一等奖, 国家级).", nullable=True),
         "nested_in": _c(str, "quantity_id of the share this share is part of (60% of the 30%).", nullable=True),
         "quantity_text": _c(str, "Exact raw text of the quantity: raw[span_start:span_end].", nullable=True),
+        "origin": _c(str, "extracted, corrected by a reviewer, or added by one (data/review.csv).", isin=ORIGINS),
+        "confirmed": _c(bool, "True if a person confirmed or corrected the row."),
         "source_sentence": _c(str, "The cleaned sentence that holds the quantity.", nullable=True),
         "span_start": _c(pd.Int64Dtype, "Start of quantity_text in the raw file.", nullable=True, ge=0),
         "span_end": _c(pd.Int64Dtype, "End of quantity_text in the raw file.", nullable=True, ge=1),

@@ -78,6 +78,9 @@ def _block_columns(doc: Document, block: Block, source_path: str) -> dict[str, A
         "theme": theme,
         "theme_tags": "; ".join(theme_tags(block.title, block.text.text)) or None,
         "policy_tool": tool,
+        # Every row starts as the extractor's; a reviewer's decision (policystats.review) may change both.
+        "origin": "extracted",
+        "confirmed": False,
     }
 
 
