@@ -439,6 +439,12 @@ def statement_kind(
 # ------------------------------------------------------------------ category
 
 
+@lru_cache(maxsize=32)
+def _rules_for(unit: str) -> tuple[dict, ...]:
+    """The indicator rules that can match a quantity in ``unit``, in their order."""
+    return tuple(r for r in _lex()["indicators"] if not r.get("units") or unit in r["units"])
+
+
 def _matches(rule: dict, q: Quantity, sc: _Scopes, con: Construction) -> bool:
     if rule.get("units") and q.unit not in rule["units"]:
         return False
@@ -565,7 +571,7 @@ def classify_quantity(
     ctx = QuantityContext(title, headings, lead_in, doc_nature, item_role, part_title)
     sc = _scopes(text, q, ctx.words())
     con = construction(q, sc, ctx)
-    rule = next((r for r in _lex()["indicators"] if _matches(r, q, sc, con)), None)
+    rule = next((r for r in _rules_for(q.unit) if _matches(r, q, sc, con)), None)
     kind, kind_reason, kind_cue = statement_kind(q, sc, con, rule, ctx)
     if rule is None:
         return Classification(
@@ -595,21 +601,46 @@ def classify_quantity(
 # ------------------------------------------------------------------ themes of a measure
 
 
+@cache
+def _theme_words() -> tuple[re.Pattern[str], dict[str, list[str]], dict[str, list[str]]]:
+    """A regex that finds the longest cue word at every position, the themes of each word, and its prefixes."""
+    by_word: dict[str, list[str]] = {}
+    for code, words, _tool in _lex()["themes"]:
+        for w in words:
+            by_word.setdefault(w, []).append(code)
+    prefixes = {w: [v for v in by_word if w.startswith(v)] for w in by_word}
+    return re.compile(f"(?=({_alternation(by_word).pattern}))"), by_word, prefixes
+
+
+def _count_words(text: str) -> dict[str, int]:
+    """How often each cue word occurs in ``text``, overlaps included (as ``str.count`` would per word)."""
+    rx, _, prefixes = _theme_words()
+    counts: dict[str, int] = {}
+    for m in rx.finditer(text):
+        for w in prefixes[m.group(1)]:  # the longest cue here, and every shorter cue it starts with
+            counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
 def theme_scores(title: str | None, text: str) -> dict[str, int]:
     """Cue-word score of every theme (title words count three times)."""
-    return {
-        code: sum(3 * (title or "").count(w) + text.count(w) for w in words) for code, words, _tool in _lex()["themes"]
-    }
+    _, by_word, _ = _theme_words()
+    scores = {code: 0 for code, _w, _t in _lex()["themes"]}
+    for source, weight in ((title or "", 3), (text, 1)):
+        for w, n in _count_words(source).items():
+            for code in by_word[w]:
+                scores[code] += weight * n
+    return scores
 
 
-def theme_of(title: str | None, text: str) -> tuple[str | None, str | None]:
+def theme_of(title: str | None, text: str, scores: dict[str, int] | None = None) -> tuple[str | None, str | None]:
     """``(theme, policy_tool)`` of a measure from its title and text.
 
     >>> theme_of("加大政府采购支持力度", "向中小企业预留的采购份额应占…30%以上")
     ('government_procurement', 'demand')
     """
     best, best_score = None, 0
-    for code, score in theme_scores(title, text).items():
+    for code, score in (scores or theme_scores(title, text)).items():
         if score > best_score:
             best, best_score = code, score
     if best is None:
@@ -618,8 +649,8 @@ def theme_of(title: str | None, text: str) -> tuple[str | None, str | None]:
     return best, tool
 
 
-def theme_tags(title: str | None, text: str) -> list[str]:
+def theme_tags(title: str | None, text: str, scores: dict[str, int] | None = None) -> list[str]:
     """Every theme with at least ``theme_tag_min`` cue words, strongest first."""
     minimum = int(_lexicon.load("classification.yaml").get("theme_tag_min", 2))
-    scores = theme_scores(title, text)
+    scores = scores or theme_scores(title, text)
     return [c for c, s in sorted(scores.items(), key=lambda kv: -kv[1]) if s >= minimum]

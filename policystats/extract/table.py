@@ -13,7 +13,7 @@ from typing import Any
 
 from ..corpus import Document
 from .agencies import agency_function, agency_label_en
-from .classify import classify_quantity, theme_of, theme_tags
+from .classify import classify_quantity, theme_of, theme_scores, theme_tags
 from .clean import clean_with_notes
 from .quantities import search_quantities
 from .structure import Block, Structure, parse_structure
@@ -40,7 +40,8 @@ def _block_columns(doc: Document, block: Block, source_path: str) -> dict[str, A
     resp = block.responsibility
     issuer_level = _issuer_level(meta, block.forwarded)
     lead = resp.lead if resp else None
-    theme, tool = theme_of(block.title, block.text.text)
+    scores = theme_scores(block.title, block.text.text)
+    theme, tool = theme_of(block.title, block.text.text, scores)
     return {
         "doc_id": doc.doc_id,
         "source_path": source_path,
@@ -76,7 +77,7 @@ def _block_columns(doc: Document, block: Block, source_path: str) -> dict[str, A
         "agencies": AGENCY_SEP.join(resp.all) if resp else None,
         "n_agencies": len(resp.all) if resp else 0,
         "theme": theme,
-        "theme_tags": "; ".join(theme_tags(block.title, block.text.text)) or None,
+        "theme_tags": "; ".join(theme_tags(block.title, block.text.text, scores)) or None,
         "policy_tool": tool,
         # Every row starts as the extractor's; a reviewer's decision (policystats.review) may change both.
         "origin": "extracted",

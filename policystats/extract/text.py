@@ -68,7 +68,15 @@ class MappedText:
 
     def join_lines(self) -> MappedText:
         """Remove line breaks: Chinese paragraphs read on across them."""
-        return self.remove(lambda ch: ch == "\n")
+        if "\n" not in self.text:
+            return self
+        pieces = self.text.split("\n")
+        offs = array("l")
+        pos = 0
+        for piece in pieces:  # copy the offsets line by line, not character by character
+            offs.extend(self.offsets[pos : pos + len(piece)])
+            pos += len(piece) + 1
+        return MappedText("".join(pieces), offs)
 
     def find(self, sub: str, start: int = 0) -> int:
         return self.text.find(sub, start)
