@@ -558,7 +558,8 @@ def to_markdown(res: dict[str, Any]) -> str:
             "| --- | ---: | ---: |",
             f"| cold build, end to end (a process) | {r['build_seconds']:.2f} "
             f"| {r['build_vs_search']:.2f}× the search process |",
-            f"| a process importing pandas and policystats, searching the texts | {r['search_process_seconds']:.2f} | 1 |",
+            "| a process importing pandas and policystats, searching the texts "
+            f"| {r['search_process_seconds']:.2f} | 1 |",
             f"| `search_quantities` alone | {r['search_quantities_seconds']:.3f} "
             f"| {r['search_vs_regex']:.1f}× the regex |",
             f"| bare regex scan | {r['regex_seconds']:.3f} | 1 |",
