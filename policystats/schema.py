@@ -135,6 +135,13 @@ MeasureSchema = pa.DataFrameSchema(
         "unit_zh": _c(str, "Multiplier and unit as written (万元, %, 个百分点, 万).", nullable=True),
         "change": _c(str, "Direction named by a verb before the number.", nullable=True, isin=CHANGES),
         "double_marker": _c(pd.BooleanDtype, "True for 超…以上-type double comparators.", nullable=True),
+        "quantity_flags": _c(
+            str,
+            "How the grammar read the quantity, '; '-separated: shared_comparator (分别最高给予A、B), "
+            "inclusive or exclusive ((含), (不含)), inverted_range (４至3万美元: only the upper number read), "
+            "double_marker.",
+            nullable=True,
+        ),
         "target_year": _c(pd.Int64Dtype, "Deadline, horizon or reference year in the sentence.", nullable=True),
         "programme": _c(str, "Award programme, for award_level rows.", nullable=True, isin=PROGRAMMES),
         "tier": _c(str, "Stage or tier of an award list (辅导备案, 一等奖, 国家级).", nullable=True),

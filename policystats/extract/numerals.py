@@ -33,6 +33,35 @@ def cn_to_int(text: str) -> int | None:
     return total + section + (digit or 0)
 
 
+def cn_is_wellformed(text: str) -> bool:
+    """Is ``text`` a Chinese numeral as people write one?
+
+    Units fall from left to right within a section (千, 百, 十) and between
+    sections (亿, 万), and two digits never stand side by side except after 零:
+
+    >>> [cn_is_wellformed(t) for t in ("二十五", "一百零三", "十万", "三亿五千万", "十十", "三五", "百千")]
+    [True, True, True, True, False, False, False]
+    """
+    small, big = 10**9, 10**13
+    prev = ""
+    for ch in text:
+        if ch in DIGITS:
+            if prev in DIGITS and prev not in ("零", "〇") and DIGITS[ch] != 0:
+                return False
+        elif ch in SMALL_UNITS:
+            if SMALL_UNITS[ch] >= small:
+                return False
+            small = SMALL_UNITS[ch]
+        elif ch in BIG_UNITS:
+            if BIG_UNITS[ch] >= big:
+                return False
+            big, small = BIG_UNITS[ch], 10**9
+        else:
+            return False
+        prev = ch
+    return bool(text)
+
+
 def numeral_to_int(text: str) -> int | None:
     """Value of an item numeral as written: Arabic, Chinese or circled."""
     if text in CIRCLED:

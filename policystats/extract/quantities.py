@@ -28,11 +28,12 @@ The search runs in three steps, each linear in the text:
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import dataclass, field
 
 from .clean import normalize_width
-from .numerals import DECIMAL_POINT, SMALL_UNITS, cn_to_int
+from .numerals import DECIMAL_POINT, SMALL_UNITS, cn_is_wellformed, cn_to_int
 from .quantity_lexicon import Lexicon, lexicon
 
 
@@ -222,10 +223,14 @@ def _is_year(t: _Text, m: re.Match) -> bool:
 
 
 def _number_value(text: str) -> float | None:
+    """The number's value; None for a malformed Chinese numeral (十十十) or digits beyond a float (inf)."""
     if text[0].isdigit():
-        return float(text.replace(",", ""))
-    v = cn_to_int(text)
-    return float(v) if v is not None else None
+        v = float(text.replace(",", ""))
+        return v if math.isfinite(v) else None
+    if not cn_is_wellformed(text):
+        return None
+    n = cn_to_int(text)
+    return float(n) if n is not None else None
 
 
 def _multiplier(t: _Text, j: int) -> tuple[float, str, int]:
@@ -402,8 +407,11 @@ def _is_range(t: _Text, r: _Raw, nxt: _Raw) -> bool:
 
 
 def _range(t: _Text, r: _Raw, nxt: _Raw, floor: int) -> Quantity | None:
+    """5万元至20万元; an inverted one (４至3万美元) is read as its upper number alone, flagged."""
     lo = r.value * (r.mult if r.unit else nxt.mult) * (r.factor if r.unit else nxt.factor)
     hi = nxt.value * nxt.mult * nxt.factor
+    if lo > hi:
+        return _finish(t, nxt, nxt.start, nxt.end, hi, floor=floor, flags=("inverted_range",))
     return _finish(t, nxt, r.start, nxt.end, lo, hi=hi, floor=floor)
 
 
@@ -642,6 +650,7 @@ def _finish(
     hi: float | None = None,
     unit_zh: str | None = None,
     floor: int = 0,
+    flags: tuple[str, ...] = (),
 ) -> Quantity | None:
     """The ``Quantity`` for the number(s) at ``start:end`` read with ``r``'s unit."""
     if r.unit is None:
@@ -680,7 +689,7 @@ def _finish(
         sentence_start=sent_start,
         sentence_end=sent_end,
         number_text=r.number_text,
-        flags=tuple(f for f in ("double_marker" if double else None, mark) if f),
+        flags=(*flags, *(f for f in ("double_marker" if double else None, mark) if f)),
         comparator_word=pre[0] if pre is not None else (suf[0] if suf is not None else ""),
     )
 
