@@ -9,7 +9,7 @@ import pandas as pd
 
 from . import schema
 from .corpus import read_catalog
-from .paths import get_paths
+from .paths import ProjectPaths, get_paths
 
 
 @dataclass
@@ -27,7 +27,11 @@ class BuildSummary:
 
 
 def load_documents(root: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """The document catalog, checked against ``data/raw``, one row per document."""
+    """The document catalog, checked against ``data/raw``, one row per document.
+
+    With provenance: ``source_url``, ``accessed`` and ``licence_note``, and
+    the file's ``format`` and the ``importer`` that made its text.
+    """
     rows = read_catalog(get_paths(root))
     df = pd.DataFrame(rows)
     df["doc_year"] = df["issue_date"].str.slice(0, 4).astype("Int64")
@@ -60,6 +64,7 @@ def build(
     from .engine import run_build
 
     paths = get_paths(root)
+    paths.require_writable("policystats build")
     # Load inputs.
     rows = read_catalog(paths)
     # Process data, and save outputs as they come.
@@ -191,7 +196,7 @@ def query(sql: str, root: str | os.PathLike[str] | None = None, *, output: str =
         raise PolicystatsError(f"unknown output {output!r}; use pandas, arrow or relation")
     paths = get_paths(root)
     table = paths.measures_parquet
-    if not table.exists():
+    if not table.exists() and not paths.bundled:
         raise PolicystatsError(f"{table} does not exist; run `policystats build` first")
     reason = stale_reason(paths, read_catalog(paths, check_files=False))
     if reason is not None:
@@ -201,8 +206,11 @@ def query(sql: str, root: str | os.PathLike[str] | None = None, *, output: str =
             f"{reason}; querying the last build. Run `policystats build` to bring it up to date.", stacklevel=2
         )
     con = duckdb.connect()
-    quoted = table.as_posix().replace("'", "''")
-    con.execute(f"create view measures as select * from read_parquet('{quoted}')")
+    if table.exists():
+        quoted = table.as_posix().replace("'", "''")
+        con.execute(f"create view measures as select * from read_parquet('{quoted}')")
+    else:  # the bundled example ships its table as CSV only
+        con.register("measures", read_measures_csv(paths.measures_csv))
     try:
         rel = con.sql(sql)
     except duckdb.Error as exc:
@@ -213,3 +221,94 @@ def query(sql: str, root: str | os.PathLike[str] | None = None, *, output: str =
         # duckdb >= 1.4 names it to_arrow_table; older releases return a Table from arrow()
         return rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
     return rel.df()
+
+
+# ------------------------------------------------------------------ projects
+
+INIT_FILES = ["reports.yaml"]
+GITIGNORE = """# Made by policystats; not sources.
+.cache/
+reports/
+data/processed/*.parquet
+data/processed/parquet/
+.ipynb_checkpoints/
+"""
+
+
+def init_project(dest: str | os.PathLike[str], *, example: bool = False) -> ProjectPaths:
+    """Create a project in ``dest``: the marker, an empty catalog, data/raw/, reports.yaml and the notebooks.
+
+    ``example=True`` also registers the five seed documents of the bundled
+    example. An existing project is never overwritten.
+    """
+    import shutil
+    from pathlib import Path
+
+    from .corpus import catalog_bytes
+    from .errors import ProjectError
+    from .paths import EXAMPLE_DIR, MARKER, is_project
+
+    root = Path(dest).expanduser().resolve()
+    if is_project(root):
+        raise ProjectError(f"{dest}: is already a policystats project ({MARKER} or data/catalog.csv exists)")
+    if root.exists() and not root.is_dir():
+        raise ProjectError(f"{dest}: exists and is not a folder")
+    if (root / "notebooks").exists() or (root / "reports.yaml").exists():
+        raise ProjectError(f"{dest}: already holds notebooks/ or reports.yaml; choose an empty folder")
+    paths = ProjectPaths(root)
+    src = ProjectPaths(EXAMPLE_DIR)
+    paths.raw.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(src.notebooks, paths.notebooks, ignore=shutil.ignore_patterns(".*"))
+    shutil.copyfile(src.reports_config, paths.reports_config)
+    if not (root / ".gitignore").exists():
+        (root / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+    if example:
+        for f in sorted(src.raw.iterdir()):
+            shutil.copyfile(f, paths.raw / f.name)
+        shutil.copyfile(src.catalog, paths.catalog)
+    else:
+        paths.catalog.write_bytes(catalog_bytes([]))
+    # The marker last: a folder is a project once everything above is in place.
+    shutil.copyfile(src.marker, paths.marker)
+    return paths
+
+
+@dataclass
+class ProjectInfo:
+    """What `policystats info` prints."""
+
+    root: str
+    found_by: str
+    bundled: bool
+    documents: int
+    cities: list[str]
+    outputs: dict[str, str]
+    built: str
+
+
+def project_info(root: str | os.PathLike[str] | None = None, *, found_by: str | None = None) -> ProjectInfo:
+    """The active project, how it was found, its documents and where its outputs go."""
+    paths = get_paths(root)
+    if found_by:
+        paths = ProjectPaths(paths.root, found_by)
+    rows = read_catalog(paths, check_files=False)
+    outputs = {
+        "table": paths.measures_csv,
+        "parquet": paths.measures_parquet,
+        "reports": paths.reports,
+        "cache": paths.cache,
+    }
+    if paths.measures_csv.exists():
+        reason = stale_reason(paths, rows)
+        built = "current" if reason is None else reason
+    else:
+        built = "not built yet: run `policystats build`"
+    return ProjectInfo(
+        str(paths.root),
+        paths.found_by,
+        paths.bundled,
+        len(rows),
+        sorted({r["city_en"] for r in rows}),
+        {k: str(v) for k, v in outputs.items()},
+        built,
+    )

@@ -8,6 +8,8 @@ status 2; nothing prints a traceback unless ``--debug`` is given.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -92,30 +94,100 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+_ADD_OPTIONS = {
+    "city_en": "city_en",
+    "city_zh": "city_zh",
+    "province": "province",
+    "level": "admin_level",
+    "date": "issue_date",
+    "title": "title",
+    "doc_number": "doc_number",
+    "doc_id": "doc_id",
+    "prefecture_en": "prefecture_en",
+    "prefecture_zh": "prefecture_zh",
+    "issuer": "issuer_zh",
+    "issuer_en": "issuer_en",
+    "issuer_level": "issuer_level",
+    "genre": "genre",
+    "nature": "statement_nature",
+    "provenance": "provenance",
+    "source_url": "source_url",
+    "accessed": "accessed",
+    "licence_note": "licence_note",
+}
+
+
 def _cmd_add(args: argparse.Namespace) -> int:
-    from .corpus import add_document
+    from pathlib import Path
+
+    from .corpus import add_documents, folder_entries, manifest_entries
     from .paths import get_paths
 
-    row = add_document(
-        args.path,
-        city_en=args.city_en,
-        city_zh=args.city_zh,
-        province=args.province,
-        level=args.level,
-        date=args.date,
-        title=args.title or "",
-        doc_number=args.doc_number or "",
-        doc_id=args.doc_id,
-        prefecture_en=args.prefecture_en,
-        prefecture_zh=args.prefecture_zh,
-        issuer_zh=args.issuer or "",
-        issuer_level=args.issuer_level,
-        genre=args.genre,
-        statement_nature=args.nature,
-        paths=get_paths(args.root),
-    )
-    print(f"added {row['doc_id']}: data/raw/{row['file']} ({row['encoding']}, sha256 {row['sha256'][:12]}…)")
-    print("next: run `policystats build` to add its measures to the table")
+    meta = {col: getattr(args, opt) for opt, col in _ADD_OPTIONS.items() if getattr(args, opt) is not None}
+    paths = get_paths(args.root)
+    ignored: list[str] = []
+    if args.manifest:
+        base = Path(args.path) if args.path else None
+        if base is not None and not base.is_dir():
+            raise PolicystatsError(f"{args.path}: with --manifest, PATH is the folder the manifest's files are in")
+        entries = manifest_entries(Path(args.manifest), base, meta)
+    elif not args.path:
+        raise PolicystatsError("give a file or a folder to add, or --manifest FILE.csv")
+    elif Path(args.path).is_dir():
+        if "doc_id" in meta:
+            raise PolicystatsError("--doc-id names one document; it cannot be used with a folder")
+        entries, ignored = folder_entries(Path(args.path), meta)
+    else:
+        entries = [(Path(args.path), meta)]
+    outcomes = add_documents(entries, paths, wait=args.wait, on_wait=lambda m: print(m, file=sys.stderr))
+    for o in outcomes:
+        name = o.row["doc_id"] if o.row else Path(o.source).name
+        stream = sys.stderr if o.status == "rejected" else sys.stdout
+        print(f"{o.status:8} {name}: {o.detail}", file=stream)
+    if ignored:
+        print(f"ignored  {len(ignored)} file(s) that are no documents: {', '.join(ignored)}")
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("added", "skipped", "rejected")}
+    print(", ".join(f"{n} {s}" for s, n in counts.items()) + f" ({len(outcomes)} file(s))")
+    if counts["added"]:
+        print("next: run `policystats build` to add their measures to the table")
+    return 1 if counts["rejected"] else 0
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from .api import init_project
+
+    paths = init_project(args.dir, example=args.example)
+    print(f"created a policystats project in {paths.root}")
+    print("  policystats.toml   marks the project (commands run anywhere inside it use it)")
+    print("  data/catalog.csv   the catalog" + (" (the five seed documents)" if args.example else " (empty)"))
+    print("  data/raw/          the documents, byte for byte as received")
+    print("  reports.yaml       the reports `policystats report` runs; notebooks/ holds them")
+    print(f"next: cd {args.dir} && policystats add FILE_OR_FOLDER … && policystats build && policystats report")
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from .api import project_info
+
+    info = project_info(args.project.root, found_by=args.project.found_by)
+    how = {
+        "--root": "given with --root",
+        "POLICYSTATS_ROOT": "from $POLICYSTATS_ROOT",
+        "marker": "the nearest folder with policystats.toml",
+        "bundled": "no project found: the bundled example dataset (read-only; `policystats init DIR` starts one)",
+        "given": "given",
+    }[info.found_by]
+    print(f"project    {info.root}")
+    print(f"found by   {how}")
+    cities = ", ".join(info.cities[:12]) + (" …" if len(info.cities) > 12 else "")
+    print(f"documents  {info.documents}" + (f" ({len(info.cities)} cities: {cities})" if info.cities else ""))
+    print(f"table      {info.outputs['table']} ({info.built})")
+    if info.bundled:
+        print("outputs    none: the bundled dataset is read-only")
+        return 0
+    print(f"parquet    {info.outputs['parquet']}")
+    print(f"reports    {info.outputs['reports']}/<timestamp>/")
+    print(f"cache      {info.outputs['cache']}")
     return 0
 
 
@@ -181,7 +253,9 @@ def _cmd_documents(args: argparse.Namespace) -> int:
     from .api import load_documents
 
     df = load_documents(args.root)
-    cols = ["doc_id", "city_en", "issue_date", "issuer_level", "genre", "statement_nature"]
+    cols = ["doc_id", "city_en", "issue_date", "issuer_level", "genre", "statement_nature", "format"]
+    if args.provenance:
+        cols = ["doc_id", "original_name", "format", "importer", "source_url", "accessed", "licence_note"]
     print(df[cols].to_string(index=False))
     return 0
 
@@ -198,7 +272,11 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policystats", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--root", help="project folder (default: this checkout, or $POLICYSTATS_ROOT)")
+    parser.add_argument(
+        "--root",
+        help="project folder (default: $POLICYSTATS_ROOT, else the nearest folder above with policystats.toml, "
+        "else the bundled example dataset)",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -237,30 +315,66 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "add",
-        help="register a new raw text file (UTF-8 or GBK) in data/raw and the catalog",
-        description="Copy PATH byte for byte into data/raw/, record its sha256 and a catalog row. "
-        "No code changes are needed to add a city: run `policystats build` afterwards.",
+        help="register documents (a file, a folder, or a manifest CSV) in data/raw and the catalog",
+        description="Register documents: .txt (UTF-8, UTF-8 with BOM, UTF-16, GBK/GB18030), .html/.htm (the main "
+        "text of a web page), .docx (paragraphs, tables and automatic numbering) and .pdf with a text layer. Each "
+        "original is copied byte for byte into data/raw/; the text of a file that is not plain text is stored in "
+        "data/text/<doc_id>.txt, and offsets index that text. The catalog records both sha256 hashes, the format "
+        "and the importer. PATH may be a folder: every document in it is registered with the options given. "
+        "--manifest FILE.csv registers one row per file, with the catalog's columns (file, city_en, city_zh, "
+        "province_en or province_zh, admin_level, issue_date, title, doc_number, source_url …); options fill "
+        "cells left empty. Each file is reported as added, skipped (already catalogued) or rejected (with the "
+        "reason); one bad file never loses the others, and a run that fails leaves the catalog as it was. Exit "
+        "status 1 if any file was rejected. Run `policystats build` afterwards.",
     )
-    p.add_argument("path", help="the text file to register (UTF-8, UTF-8 with BOM, UTF-16 or GBK)")
-    p.add_argument("--city-en", required=True, help="jurisdiction in English, e.g. Luoyang")
-    p.add_argument("--city-zh", required=True, help="jurisdiction in Chinese, e.g. 洛阳市")
-    p.add_argument("--province", required=True, help="province in English or Chinese, e.g. Henan or 河南省")
-    p.add_argument(
-        "--level", required=True, help="admin level of the jurisdiction: prefecture_city, district, county or province"
-    )
-    p.add_argument("--date", required=True, help="issue date, YYYY-MM-DD")
+    p.add_argument("path", nargs="?", help="a document, or a folder of documents (with --manifest: their folder)")
+    p.add_argument("--manifest", metavar="FILE.csv", help="register one row per file, with the catalog's columns")
+    p.add_argument("--city-en", help="jurisdiction in English, e.g. Luoyang")
+    p.add_argument("--city-zh", help="jurisdiction in Chinese, e.g. 洛阳市")
+    p.add_argument("--province", help="province in English or Chinese, e.g. Henan or 河南省")
+    p.add_argument("--level", help="admin level of the jurisdiction: prefecture_city, district, county or province")
+    p.add_argument("--date", help="issue date, YYYY-MM-DD")
     p.add_argument("--title", help="document title")
     p.add_argument("--doc-number", help="document number, e.g. 洛政办〔2023〕12号")
-    p.add_argument("--doc-id", help="id to use (default: <city>-<year>-<hash>)")
+    p.add_argument("--doc-id", help="id to use for one file (default: <city>-<year>-<hash>)")
     p.add_argument("--prefecture-en", help="prefecture in English if the jurisdiction is a district or county")
     p.add_argument("--prefecture-zh", help="prefecture in Chinese")
     p.add_argument("--issuer", help="issuing body in Chinese")
+    p.add_argument("--issuer-en", help="issuing body in English")
     p.add_argument("--issuer-level", help="level of the issuing body if it differs from --level")
-    p.add_argument("--genre", default="notice", help="notice, implementation_plan, reply, measures or opinion")
+    p.add_argument("--genre", help="notice (default), implementation_plan, reply, measures or opinion")
+    p.add_argument("--nature", help="commitments (default: targets and rules) or outcomes (a report of results)")
+    p.add_argument("--provenance", help="free text on where the file came from and its state")
+    p.add_argument("--source-url", help="the address the document was published at (http:// or https://)")
+    p.add_argument("--accessed", help="the date the file was retrieved, YYYY-MM-DD")
+    p.add_argument("--licence-note", help="free note on the document's licence or copyright status")
     p.add_argument(
-        "--nature", default="commitments", help="commitments (targets and rules) or outcomes (a report of results)"
+        "--no-wait",
+        dest="wait",
+        action="store_false",
+        help="exit at once if a build or another add is running on the project (default: wait for it)",
     )
     p.set_defaults(func=_cmd_add)
+
+    p = sub.add_parser(
+        "init",
+        help="create a project folder: policystats.toml, data/catalog.csv, data/raw/, reports.yaml, notebooks/",
+        description="Create a researcher's project in DIR: the marker file policystats.toml (every command run "
+        "inside DIR uses the project), an empty data/catalog.csv, data/raw/, reports.yaml and copies of the "
+        "notebooks. An existing project is never overwritten.",
+    )
+    p.add_argument("dir", help="the folder to create (or an empty one)")
+    p.add_argument("--example", action="store_true", help="also register the five seed documents")
+    p.set_defaults(func=_cmd_init)
+
+    p = sub.add_parser(
+        "info",
+        help="show the active project, how it was found, its documents and where its outputs go",
+        description="Print the active project (from --root, $POLICYSTATS_ROOT or the nearest folder with "
+        "policystats.toml; else the bundled example dataset), its document count and cities, whether the "
+        "table is current, and where the table, reports and cache are written.",
+    )
+    p.set_defaults(func=_cmd_info)
 
     p = sub.add_parser(
         "evaluate",
@@ -349,6 +463,9 @@ def make_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("documents", help="list the catalogued documents", description="Print the catalog, checked.")
+    p.add_argument(
+        "--provenance", action="store_true", help="show the provenance: original name, format, importer, source_url …"
+    )
     p.set_defaults(func=_cmd_documents)
 
     p = sub.add_parser(
@@ -357,12 +474,48 @@ def make_parser() -> argparse.ArgumentParser:
         description="Validate every lexicon file (comparators, units, categories, agencies …).",
     )
     p.set_defaults(func=_cmd_check_lexicon)
+    for name, subparser in sub.choices.items():
+        if name != "bench":  # `policystats --debug build` and `policystats build --debug` both work
+            subparser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """Warnings on the command line: one line, no source location."""
     print(f"warning: {message}", file=sys.stderr)
+
+
+def _error_line(exc: BaseException) -> tuple[str, int]:
+    """One line for a failure, and the exit status: 2 for bad input, 1 for anything else."""
+    if isinstance(exc, PolicystatsError):
+        return f"error: {exc}", 2
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"error: {where}{exc.strerror or exc} (run with --debug for the traceback)", 1
+    text = " ".join(str(exc).split())[:300]
+    return f"error: unexpected {type(exc).__name__}: {text} (a bug? run with --debug for the traceback)", 1
+
+
+@contextlib.contextmanager
+def _project_env(args: argparse.Namespace):
+    """Resolve the project once and pass it on to every child process (workers, notebook kernels)."""
+    from .paths import ENV, find_root
+
+    if args.command in ("init",):
+        yield
+        return
+    paths = find_root(args.root)
+    args.project = paths  # how it was found, for `info`
+    old = os.environ.get(ENV)
+    if not paths.bundled:
+        os.environ[ENV] = str(paths.root)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = old
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -379,20 +532,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with warnings.catch_warnings():
             warnings.showwarning = _show_warning  # restored on leaving the block
-            return int(args.func(args) or 0)
-    except PolicystatsError as exc:
-        if args.debug:
-            raise
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+            with _project_env(args):
+                return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `policystats build | head`; the outputs are already written
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        if args.debug:
+            raise
+        line, status = _error_line(exc)
+        print(line, file=sys.stderr)
+        return status
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from . import schema
-from .corpus import Document, read_raw
+from .corpus import Document, document_text, text_path
 from .errors import PolicystatsError, SchemaError
 from .extract.structure import StructureWarning
 from .extract.table import EXTRACTOR_VERSION, document_table
@@ -141,8 +141,8 @@ def _process_document(root: str, row: dict[str, str], use_cache: bool) -> Chunk:
             )
         except (OSError, ValueError, pa.ArrowException):  # a damaged entry: recompute it
             pass
-    path = paths.raw / row["file"]
-    raw, _ = read_raw(path, row["encoding"])
+    path = text_path(paths, row)  # the file the offsets index
+    raw = document_text(paths, row)
     doc = Document(row["doc_id"], path, row, raw)
     # Segmentation warnings are kept in the summary (documents.csv, the build
     # report), not printed once per worker with a source line.

@@ -12,6 +12,14 @@ class PolicystatsError(Exception):
     """Base class for every error the package raises on purpose."""
 
 
+class ProjectError(PolicystatsError):
+    """No project where one is needed, or a folder that is not a project."""
+
+
+class BusyError(PolicystatsError):
+    """Another build or add holds the project's lock."""
+
+
 class CatalogError(PolicystatsError):
     """The document catalog is inconsistent with itself or with ``data/raw``."""
 

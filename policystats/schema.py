@@ -39,7 +39,7 @@ ORIGINS = ["extracted", "corrected", "added"]
 
 
 def _c(dtype, description: str, *, nullable: bool = False, **checks) -> pa.Column:
-    """A column with its meaning and its checks (isin, ge, le, str_startswith)."""
+    """A column with its meaning and its checks (isin, ge, le, str_matches)."""
     built = [getattr(pa.Check, name)(arg) for name, arg in checks.items()]
     return pa.Column(dtype, checks=built, nullable=nullable, description=description)
 
@@ -71,7 +71,12 @@ MeasureSchema = pa.DataFrameSchema(
     {
         # ---- document
         "doc_id": _c(str, "Catalog id of the source document."),
-        "source_path": _c(str, "The raw file, relative to the repository root.", str_startswith="data/raw/"),
+        "source_path": _c(
+            str,
+            "The file the offsets index, relative to the project root: the raw file for plain text, "
+            "the stored text (data/text/) for a web page, Word file or PDF.",
+            str_matches=r"^data/(raw|text)/[^/]+$",
+        ),
         "city": _c(str, "Jurisdiction in English (Jieyang, Pingdingshan, Yanjiang)."),
         "city_zh": _c(str, "Jurisdiction in Chinese."),
         "prefecture": _c(str, "Prefecture-level city the jurisdiction belongs to (Yanjiang: Ziyang)."),
