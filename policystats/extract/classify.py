@@ -105,6 +105,8 @@ def _lex():
         "award_nouns": _alternation(c["award_nouns"]["words"]),
         "award_nouns_before": _alternation(c["award_nouns_before"]["words"]),
         "offer_verbs": tuple(t["offer_verbs"]),
+        "loan_products": tuple(t["loan_products"]),
+        "per_borrower": tuple(t["per_borrower"]),
         "permission_cues": tuple(k["kind_cues"]["permission"]["words"]),
         "strong_target": tuple(k["kind_cues"]["strong_target"]["words"]),
         "award_context": tuple(c["award_context"]["words"]),
@@ -208,6 +210,11 @@ def _threshold_syntax(q: Quantity, sc: _Scopes) -> str | None:
         d = sc.after_in_clause.find("的")
         if 0 <= d <= 12 and any(e in sc.after_in_clause[d : d + 14] for e in lex["entities"]):
             return "a bound followed by 的 and an entity (…以上的企业)"
+        head = sc.after_in_clause[:6]
+        if q.unit in ("CNY", "USD") and any(0 <= head.find(p) <= 2 for p in lex["loan_products"]):
+            return "a bound on the loan it names (50万元以下贷款, 500万元及以下小额票据贴现)"
+    if q.unit in ("CNY", "USD") and q.comparator in ("<=", "<") and sc.before_in_clause.endswith(lex["per_borrower"]):
+        return "a per-borrower size that defines the loans (单户授信1000万元及以下)"
     return None
 
 
@@ -265,6 +272,8 @@ def _grant(q: Quantity, sc: _Scopes) -> str | None:
     if q.unit in ("percent", "CNY", "USD") and any(b in before for b in lex["rate_bases"]):
         if lex["grant_verbs"].search(rest_of_sentence):
             return "a rate or standard that is granted (按…的X%给予, 按…5万元的标准给予)"
+    if q.aspirational:
+        return None  # 风险补偿基金额度争取超过1000万元: a goal, whatever the noun before it
     noun = None
     for v in lex["award_nouns_before"].finditer(before):
         noun = v
@@ -386,7 +395,7 @@ def construction(q: Quantity, sc: _Scopes, ctx: QuantityContext) -> Construction
     strong = _threshold_syntax(q, sc) or _clause_ends_in_de(q, sc)
     if strong:
         return Construction(condition=strong, strong_condition=True)
-    grant = _grant(q, sc) or _cap(q, sc)
+    grant = _grant(q, sc) or (None if q.aspirational else _cap(q, sc))
     if grant:
         return Construction(grant=grant)
     weak = _list_condition(ctx) or _bound_before_grant(q, sc)
