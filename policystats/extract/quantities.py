@@ -192,17 +192,19 @@ class _Never:
 
 @dataclass(slots=True)
 class _Raw:
+    """A number as scanned, with what follows it (before comparators are read)."""
+
     start: int
     end: int  # end of number + multiplier + 多/余 + unit
     value: float
     mult: float
     unit: str | None
     unit_zh: str
-    factor: float
-    per: str | None
-    more: bool  # 多/余 between number and unit
-    cn: bool
-    number_text: str
+    factor: float = 1.0
+    per: str | None = None
+    more: bool = False  # 多/余 between number and unit
+    cn: bool = False
+    number_text: str = ""
 
 
 def _skip_spaces(s: str, j: int, limit: int) -> int:
@@ -265,11 +267,11 @@ def _bare_multiplier(t: _Text, m: re.Match, j: int, mult: float, mult_word: str,
     for noun in lex.count_nouns:
         if s.startswith(noun, j):
             end = j + len(noun) if noun.startswith("(") else j
-            return _Raw(m.start(), end, value, mult, "count", s[m.end() : end], 1.0, None, more, False, m.group())
+            return _Raw(m.start(), end, value, mult, "count", s[m.end() : end], more=more, number_text=m.group())
     a, b = t.sentence(m.start())
     sentence = s[a:b]
     if any(w in sentence for w in lex.money_words):
-        return _Raw(m.start(), j, value, mult, "CNY", mult_word, 1.0, None, more, False, m.group())
+        return _Raw(m.start(), j, value, mult, "CNY", mult_word, more=more, number_text=m.group())
     return None
 
 
@@ -293,12 +295,24 @@ def _scan_number(t: _Text, m: re.Match) -> _Raw | None:
     u = _unit_at(t, j, cn, magnitude)
     if u is not None:
         word, unit = u
-        return _Raw(ns, j + len(word), value, mult, unit.unit, mult_word + word, unit.factor, unit.per, more, cn, text)
+        return _Raw(
+            ns,
+            j + len(word),
+            value,
+            mult,
+            unit.unit,
+            mult_word + word,
+            factor=unit.factor,
+            per=unit.per,
+            more=more,
+            cn=cn,
+            number_text=text,
+        )
     if cn:
         return None
     if mult_word:
         return _bare_multiplier(t, m, j, mult, mult_word, more)
-    return _Raw(ns, j, value, mult, None, "", 1.0, None, more, cn, text)
+    return _Raw(ns, j, value, mult, None, "", more=more, cn=cn, number_text=text)
 
 
 def _scan(t: _Text) -> list[_Raw]:
@@ -346,7 +360,7 @@ def _magnitude_amounts(t: _Text) -> list[_Raw]:
         clause_start, _ = t.clause(a)
         pre = _prefix_before(t, a, clause_start, unit)
         if (pre is not None and pre[3]) or _suffix_at(t, b, unit) is not None:
-            out.append(_Raw(a, b, 1.0, factor, unit, m.group(), 1.0, None, False, False, m.group()[: -len(unit_word)]))
+            out.append(_Raw(a, b, 1.0, factor, unit, m.group(), number_text=m.group()[: -len(unit_word)]))
     return out
 
 
@@ -743,7 +757,7 @@ def _word_quantities(t: _Text) -> list[Quantity]:
     out = []
     for m in t.lex.word_re.finditer(t.s):
         value, unit = t.lex.words[m.group(0)]
-        r = _Raw(m.start(), m.end(), value, 1.0, unit, m.group(0), 1.0, None, False, True, m.group(0))
+        r = _Raw(m.start(), m.end(), value, 1.0, unit, m.group(0), cn=True, number_text=m.group(0))
         q = _finish(t, r, m.start(), m.end(), value)
         if q is not None:
             out.append(q)
@@ -773,7 +787,7 @@ def _word_shares(t: _Text) -> list[Quantity]:
         if value is None:
             continue
         unit, factor = t.lex.shares[prefix]
-        r = _Raw(m.start(), m.end(), value, 1.0, unit, prefix, factor, None, False, True, m.group(0))
+        r = _Raw(m.start(), m.end(), value, 1.0, unit, prefix, factor=factor, cn=True, number_text=m.group(0))
         q = _finish(t, r, m.start(), m.end(), value * factor)
         if q is not None:
             out.append(q)
@@ -799,7 +813,7 @@ def _ratios(t: _Text) -> list[Quantity]:
         b = float(m.group("b") or m.group("d"))
         if b == 0:
             continue
-        r = _Raw(m.start(), m.end(), a / b, 1.0, "ratio", m.group(0), 1.0, None, False, False, m.group(0))
+        r = _Raw(m.start(), m.end(), a / b, 1.0, "ratio", m.group(0), number_text=m.group(0))
         q = _finish(t, r, m.start(), m.end(), a / b)
         if q is not None:
             out.append(q)
