@@ -153,7 +153,8 @@ class _Scopes:
     before_in_clause: str
     after_in_clause: str
     after_in_sentence: str
-    context: str  # sentence + lead-in + headings + title: where an award context is read
+    context: str  # sentence + lead-in + headings + titles: where an award context is read
+    previous: str  # the sentence before (a cap often follows its grant: …奖励。每家最高…)
 
 
 def _scopes(text: str, q: Quantity, context: str = "") -> _Scopes:
@@ -172,7 +173,8 @@ def _scopes(text: str, q: Quantity, context: str = "") -> _Scopes:
         before_in_clause=text[c0 : q.start],
         after_in_clause=text[q.end : c1],
         after_in_sentence=text[q.end : s1],
-        context=" ".join((text[_previous_sentence_start(sent_b, s0) : s1], context)),
+        context=" ".join((text[s0:s1], context)),
+        previous=text[_previous_sentence_start(sent_b, s0) : s0],
     )
 
 
@@ -315,6 +317,8 @@ def _bound_before_grant(q: Quantity, sc: _Scopes) -> str | None:
     """
     if q.comparator not in (">=", ">", "<=", "<", "between") or q.comparator_word in _lex()["cap_words"]:
         return None
+    if q.unit == "count" and q.comparator in ("<=", "<"):
+        return None  # 每年遴选不超过20名: a quota, not a condition
     if _lex()["grant_verbs"].search(sc.after_in_sentence[len(sc.after_in_clause) :]):
         return "a bound before the grant in its sentence"
     return None
@@ -355,8 +359,9 @@ def _goal(q: Quantity, sc: _Scopes) -> str | None:
     return None
 
 
-def _award_context(sc: _Scopes) -> str | None:
-    return next((w for w in _lex()["award_context"] if w in sc.context), None)
+def _award_context(sc: _Scopes, with_previous: bool = False) -> str | None:
+    text = f"{sc.previous} {sc.context}" if with_previous else sc.context
+    return next((w for w in _lex()["award_context"] if w in text), None)
 
 
 def _cap(q: Quantity, sc: _Scopes) -> str | None:
@@ -374,7 +379,7 @@ def _cap(q: Quantity, sc: _Scopes) -> str | None:
         return None
     if any(w in sc.segment for w in _lex()["financing_terms"]):
         return None
-    word = _award_context(sc)
+    word = _award_context(sc, with_previous=True)
     return f"a cap in an award context ({word})" if word else None
 
 
