@@ -37,9 +37,9 @@ CHANGES = ["increase", "decrease"]
 CONFIDENCES = ["high", "low"]
 
 
-def _c(dtype, description: str, *, nullable: bool = False, **checks) -> pa.Column:
-    """A column with its meaning and its checks (isin, ge, le, str_matches)."""
-    built = [getattr(pa.Check, name)(arg) for name, arg in checks.items()]
+def _c(dtype, description: str, *, nullable: bool = False, extra: tuple = (), **checks) -> pa.Column:
+    """A column with its meaning and its checks (isin, ge, le, str_matches, and ``extra`` Check objects)."""
+    built = [getattr(pa.Check, name)(arg) for name, arg in checks.items()] + list(extra)
     return pa.Column(dtype, checks=built, nullable=nullable, description=description)
 
 
@@ -58,6 +58,16 @@ def _complete(df: pd.DataFrame) -> pd.Series:
 def _unique_ids(df: pd.DataFrame) -> pd.Series:
     ids = df["quantity_id"]
     return ids.isna() | ~ids.duplicated(keep=False)
+
+
+def _finite(values: pd.Series) -> pd.Series:
+    """inf and -inf are no number a document states (a numeral too long for a float, or a bug)."""
+    import numpy as np
+
+    return pd.Series(~np.isinf(values.to_numpy(dtype=float, na_value=np.nan)), index=values.index)
+
+
+FINITE = pa.Check(_finite, error="must be finite (no inf): a numeral too long for a number?")
 
 
 def _spans(df: pd.DataFrame) -> pd.Series:
@@ -132,8 +142,13 @@ MeasureSchema = pa.DataFrameSchema(
         ),
         "aspirational": _c(pd.BooleanDtype, "Marked by 力争 or 争取.", nullable=True),
         "comparator": _c(str, "How the value bounds the quantity.", nullable=True, isin=COMPARATORS),
-        "value": _c(float, "The number in canonical units (yuan, percent …); lower bound for between.", nullable=True),
-        "value_max": _c(float, "Upper bound for between, else empty.", nullable=True),
+        "value": _c(
+            float,
+            "The number in canonical units (yuan, percent …); lower bound for between.",
+            nullable=True,
+            extra=(FINITE,),
+        ),
+        "value_max": _c(float, "Upper bound for between, else empty.", nullable=True, extra=(FINITE,)),
         "unit": _c(str, "Canonical unit.", nullable=True, isin=UNITS),
         "per_unit": _c(str, "Denominator of a rate (person_year, kWh, firm_year …).", nullable=True),
         "unit_zh": _c(str, "Multiplier and unit as written (万元, %, 个百分点, 万).", nullable=True),
