@@ -151,7 +151,7 @@ def _process_document(root: str, row: dict[str, str], use_cache: bool, part: Par
     doc = Document(row["doc_id"], path, row, raw)
     # Segmentation warnings are kept in the summary (documents.csv, the build
     # report), not printed once per worker with a source line.
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), schema.deferred():  # the writer validates whole batches of rows
         warnings.simplefilter("ignore", StructureWarning)
         table, summary = document_table(doc, relative_to_root(path, paths.root))
     _verify_spans(table, raw, row["doc_id"])
@@ -365,9 +365,11 @@ class _Writers:
     """Stream chunks into a build folder of this build's own, then publish it with renames.
 
     The folder (``data/processed/.build-*``) holds measures.csv, measures.parquet,
-    parquet/ and documents.csv. Nothing is published unless every document was
-    written and the row counts of the three outputs agree; publishing holds the
-    project's publish lock, so that readers see the old outputs or the new ones.
+    parquet/ and documents.csv. Rows are checked against the schema in batches
+    of ``ROW_GROUP`` rows, as they go into measures.parquet. Nothing is
+    published unless every batch passed, every document was written and the
+    row counts of the outputs agree; publishing holds the project's publish
+    lock, so that readers see the old outputs or the new ones.
     """
 
     # measures.parquet gets row groups of this many rows: one row group per
@@ -430,8 +432,11 @@ class _Writers:
             self.doc_writer = None
 
     def _flush(self) -> None:
+        """Validate the pending rows as one batch (one schema call for many documents), then write them."""
         if self.pending:
-            self.parquet.write_table(self.pa.concat_tables(self.pending), row_group_size=self.ROW_GROUP)
+            batch = self.pa.concat_tables(self.pending)
+            schema.validate_batch(schema.coerce(batch.to_pandas()))
+            self.parquet.write_table(batch, row_group_size=self.ROW_GROUP)
             self.pending, self.pending_rows = [], 0
 
     def discard(self) -> None:

@@ -7,6 +7,10 @@ and this model agree.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -204,8 +208,46 @@ def coerce(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+_DEFERRED: contextvars.ContextVar[bool] = contextvars.ContextVar("policystats_schema_deferred", default=False)
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Inside, ``validate`` only passes the frame on: the caller validates a whole batch of rows at once.
+
+    The build uses this around each document's extraction and checks the rows
+    in batches of tens of thousands (``validate_batch``), once per batch
+    instead of once per document: pandera's cost is mostly per call.
+    """
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+
+
+def validate_batch(df: pd.DataFrame) -> pd.DataFrame:
+    """Validate rows of several documents at once; an error names the documents whose rows fail."""
+    try:
+        return _validate(df, "the batch")
+    except SchemaError as exc:
+        cases = getattr(exc.__cause__, "failure_cases", None)
+        ids: list[str] = []
+        if cases is not None and "index" in cases:
+            rows = [i for i in cases["index"].dropna().tolist() if i in df.index]
+            ids = sorted(set(df.loc[rows, "doc_id"].astype(str)))
+        where = f"the table of {', '.join(ids[:5])}" if ids else f"the table of {df['doc_id'].iloc[0]} …"
+        raise SchemaError(str(exc).replace("the batch", where, 1)) from exc.__cause__
+
+
 def validate(df: pd.DataFrame, where: str = "the measures table") -> pd.DataFrame:
-    """Validate against MeasureSchema; raise SchemaError naming what is wrong."""
+    """Validate against MeasureSchema; raise SchemaError naming what is wrong (see ``deferred``)."""
+    if _DEFERRED.get():
+        return df
+    return _validate(df, where)
+
+
+def _validate(df: pd.DataFrame, where: str) -> pd.DataFrame:
     try:
         return MeasureSchema.validate(df, lazy=True)
     except (pa.errors.SchemaErrors, pa.errors.SchemaError) as exc:
