@@ -200,6 +200,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .paths import relative_to_root
     from .report.reports import run
 
+    if not args.out:  # the reports go into the project: not into the read-only bundled example
+        args.project.require_writable("policystats report")
     summary = run(
         args.config,
         only=args.only,
@@ -226,7 +228,9 @@ def _cmd_codebook(args: argparse.Namespace) -> int:
     from .devtools.codebook import update
     from .paths import get_paths
 
-    path = get_paths(args.root).root / "docs" / "codebook.md"
+    paths = get_paths(args.root)
+    paths.require_writable("policystats codebook")
+    path = paths.root / "docs" / "codebook.md"
     changed = update(path, load_measures(args.root))
     print(f"{'updated' if changed else 'unchanged'}: docs/codebook.md")
     return 0
