@@ -315,7 +315,6 @@ def query(
 
 # ------------------------------------------------------------------ projects
 
-INIT_FILES = ["reports.yaml"]
 GITIGNORE = """# Made by policystats; not sources.
 .cache/
 reports/

@@ -20,10 +20,17 @@ DESCRIPTION = """\
 Normalise Chinese local SME-support measures into one table and compare them.
 
 Typical use:
+  policystats init my-study && cd my-study   # a project: policystats.toml, data/, reports.yaml, notebooks/
+  policystats add FILE --city-en Luoyang --city-zh 洛阳市 --province Henan \\
+      --level prefecture_city --date 2023-05-01 --title "…"   # .txt, .html, .docx or .pdf
+  policystats add --manifest cities.csv      # many documents at once (or: add FOLDER …)
   policystats build                 # data/raw + data/catalog.csv -> data/processed/
   policystats report                # run the notebooks into reports/<timestamp>/
-  policystats add FILE --city-en Luoyang --city-zh 洛阳市 --province Henan \\
-      --level prefecture_city --date 2023-05-01 --title "…"   # register a sixth city
+  policystats info                  # which project, how many documents, where outputs go
+
+The project is --root, else $POLICYSTATS_ROOT, else the nearest folder above
+with policystats.toml; outside any project the bundled example dataset is read.
+Errors are one line (exit 2 for bad input, 1 otherwise); --debug shows tracebacks.
 """
 
 
@@ -275,7 +282,10 @@ def make_parser() -> argparse.ArgumentParser:
         "Documents are processed one at a time (or --jobs at once) and streamed to disk, so memory stays "
         "flat; results are cached in .cache/build/ per document, keyed on the file's sha256, its catalog row "
         "and the extractor, so a rebuild only redoes what changed. If a document fails, it is named and the "
-        "previous outputs are kept. Prints one line per document (a summary above 40 documents).",
+        "previous outputs are kept. The build holds the project's lock (a second build or an add waits, or "
+        "exits with --no-wait), writes into a folder of its own and publishes only a complete, checked build; "
+        "Ctrl-C stops it with exit status 130 and publishes nothing. Prints one line per document (a summary "
+        "above 40 documents).",
     )
     p.add_argument("--jobs", type=int, default=1, help="documents processed at once (a process pool); default 1")
     p.add_argument("--engine", choices=["local", "dask"], default="local", help="local processes or a Dask cluster")
