@@ -16,7 +16,7 @@ quiet() { "$@" >>"$log" 2>&1 || { tail -n 40 "$log"; echo "wheel check FAILED: $
 quiet python3 -m venv "$work/tools"
 quiet "$work/tools/bin/pip" install build
 quiet "$work/tools/bin/python" -m build --outdir "$work/dist" "$repo"
-echo "ok    built $(cd "$work/dist" && ls)"
+echo "ok    built $(cd "$work/dist" && ls *.whl) from its sdist"
 
 quiet python3 -m venv "$work/venv"
 quiet "$work/venv/bin/pip" install "$work"/dist/policystats-*.whl

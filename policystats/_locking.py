@@ -95,8 +95,12 @@ def file_lock(
 
 
 @contextmanager
-def read_lock(path: Path) -> Iterator[None]:
-    """A shared lock for readers; nothing (no error) where the project is read-only."""
+def read_lock(paths) -> Iterator[None]:
+    """A shared hold on a project's publish lock for readers; nothing where nobody publishes (read-only)."""
+    path = paths.publish_lock
+    if paths.bundled:
+        yield
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a+", encoding="utf-8"):

@@ -52,6 +52,9 @@ def build(
     use_cache: bool = True,
     progress: bool = False,
     prune_cache: bool = False,
+    wait: bool = True,
+    csv: bool | None = None,
+    max_document_mb: float | None = None,
 ) -> BuildSummary:
     """Build ``data/processed/`` from the corpus: measures.csv, measures.parquet, parquet/ per document.
 
@@ -59,19 +62,41 @@ def build(
     with ``engine="dask"``); results are cached per document, so a rebuild
     only redoes documents whose bytes, catalog row or extractor changed.
     ``prune_cache=True`` then deletes the cache entries this build did not use.
+
+    The build holds the project's lock: a second build (or an ``add``) waits
+    for it, or with ``wait=False`` raises ``BusyError`` naming the holder.
+    Outputs are written into a folder of the build's own and published with
+    renames only once complete. ``csv=False`` skips measures.csv (the default
+    writes it up to ``CSV_MAX_DOCUMENTS`` documents, Parquet only beyond);
+    documents with more text than ``max_document_mb`` (default from
+    ``policystats.toml``, else 8) get a warning and are built in parts.
     """
+    from ._locking import file_lock
     from .engine import prune_cache as prune
     from .engine import run_build
 
     paths = get_paths(root)
     paths.require_writable("policystats build")
-    # Load inputs.
-    rows = read_catalog(paths)
-    # Process data, and save outputs as they come.
-    bar = _progress if progress else None
-    result = run_build(rows, paths, jobs=jobs, engine=engine, scheduler=scheduler, use_cache=use_cache, progress=bar)
-    per_category = _category_counts_from_csv(paths.measures_csv)
-    pruned = prune(paths, rows) if prune_cache else (0, 0)
+    with file_lock(paths.lock, "build", wait=wait, on_wait=_say):
+        # Load inputs.
+        rows = read_catalog(paths)
+        # Process data, and save outputs as they come.
+        bar = _progress if progress else None
+        write_csv = csv if csv is not None else len(rows) <= CSV_MAX_DOCUMENTS
+        limit = max_document_mb if max_document_mb is not None else settings(paths)["max_document_mb"]
+        result = run_build(
+            rows,
+            paths,
+            jobs=jobs,
+            engine=engine,
+            scheduler=scheduler,
+            use_cache=use_cache,
+            progress=bar,
+            write_csv=write_csv,
+            max_document_bytes=int(limit * 1e6),
+        )
+        per_category = _category_counts(paths)
+        pruned = prune(paths, rows) if prune_cache else (0, 0)
     return BuildSummary(
         len(result.per_document),
         result.n_rows,
@@ -83,18 +108,52 @@ def build(
     )
 
 
+CSV_MAX_DOCUMENTS = 2000
+"""Above this many documents the build writes Parquet only, unless asked for the CSV (``csv=True``)."""
+
+
+def settings(paths: ProjectPaths) -> dict:
+    """The project's settings from ``policystats.toml`` (defaults where it has none)."""
+    import tomllib
+
+    from .errors import ProjectError
+
+    out = {"max_document_mb": 8.0}
+    if paths.marker.is_file():
+        try:
+            data = tomllib.loads(paths.marker.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ProjectError(f"{paths.marker}: is not valid TOML ({exc})") from exc
+        value = data.get("build", {}).get("max_document_mb", out["max_document_mb"])
+        if not isinstance(value, int | float) or value <= 0:
+            raise ProjectError(f"{paths.marker}: [build] max_document_mb must be a positive number, not {value!r}")
+        out["max_document_mb"] = float(value)
+    return out
+
+
+def _say(message: str) -> None:
+    import sys
+
+    print(message, file=sys.stderr, flush=True)
+
+
 def _progress(chunks, total):
     from tqdm import tqdm
 
     return tqdm(chunks, total=total, desc="documents", unit="doc")
 
 
-def _category_counts_from_csv(path) -> pd.DataFrame:
+def _category_counts(paths: ProjectPaths) -> pd.DataFrame:
+    """Quantities per city and category, read from the Parquet output (a column at a time)."""
+    import pyarrow.parquet as pq
+
     counts: dict[tuple[str, str], int] = {}
-    for chunk in pd.read_csv(path, usecols=["city", "category", "quantity_id"], dtype=str, chunksize=200_000):
-        c = chunk[chunk["quantity_id"].notna()].groupby(["city", "category"]).size()
-        for k, v in c.items():
-            counts[k] = counts.get(k, 0) + int(v)
+    if paths.measures_parquet.exists():
+        for batch in pq.ParquetFile(paths.measures_parquet).iter_batches(columns=["city", "category", "quantity_id"]):
+            chunk = batch.to_pandas()
+            c = chunk[chunk["quantity_id"].notna()].groupby(["city", "category"]).size()
+            for k, v in c.items():
+                counts[k] = counts.get(k, 0) + int(v)
     if not counts:
         return pd.DataFrame()
     s = pd.Series(counts)
@@ -116,7 +175,7 @@ def stale_reason(paths, rows: list[dict[str, str]]) -> str | None:
     """
     from .engine import _extractor_digest, cache_key
 
-    if not (paths.measures_csv.exists() and paths.documents_csv.exists()):
+    if not paths.documents_csv.exists() or not (paths.measures_csv.exists() or paths.measures_parquet.exists()):
         return "data/processed/measures.csv is missing"
     built = pd.read_csv(paths.documents_csv, dtype="str", keep_default_na=False)
     if "build_key" not in built.columns:
@@ -146,16 +205,23 @@ def stale_reason(paths, rows: list[dict[str, str]]) -> str | None:
 def load_measures(root: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """The one normalised table, validated.
 
-    Read from ``data/processed/measures.csv`` when the last build used the
-    documents, catalog rows and extractor there are now; otherwise built in
-    memory with a warning that says what changed (run ``policystats build``
-    to save it).
+    Read from ``data/processed/measures.csv`` (or ``measures.parquet`` when
+    the build wrote Parquet only) when the last build used the documents,
+    catalog rows and extractor there are now; otherwise built in memory with a
+    warning that says what changed (run ``policystats build`` to save it). A
+    raw file edited since it was registered is an error, as in ``build``: raw
+    files are never edited.
     """
+    from ._locking import read_lock
+
     paths = get_paths(root)
     rows = read_catalog(paths)
-    reason = stale_reason(paths, rows)
-    if reason is None:
-        return read_measures_csv(paths.measures_csv)
+    with read_lock(paths):  # documents.csv and the table of one build, never of two
+        reason = stale_reason(paths, rows)
+        if reason is None:
+            if paths.measures_csv.exists():
+                return read_measures_csv(paths.measures_csv)
+            return schema.validate(schema.coerce(pd.read_parquet(paths.measures_parquet)), where="measures.parquet")
     import warnings
 
     from .engine import process_document
@@ -170,7 +236,13 @@ def load_measures(root: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     return schema.validate(schema.coerce(df))
 
 
-def query(sql: str, root: str | os.PathLike[str] | None = None, *, output: str = "pandas"):
+def query(
+    sql: str,
+    root: str | os.PathLike[str] | None = None,
+    *,
+    output: str = "pandas",
+    read_only: bool = False,
+):
     """Run SQL with DuckDB over the Parquet output, without loading the table into pandas.
 
     The table is the view ``measures`` over ``data/processed/measures.parquet``
@@ -180,17 +252,26 @@ def query(sql: str, root: str | os.PathLike[str] | None = None, *, output: str =
     of the *result*; ``output="arrow"`` returns a pyarrow Table, ``"relation"``
     the DuckDB relation.
 
+    The SQL is any DuckDB SQL, and DuckDB can read and write files: ``copy …
+    to 'file'``, ``read_csv('any/file')``, ``attach``, installing extensions.
+    ``read_only=True`` (``policystats query --read-only``) turns all file
+    access off, so that the statement sees the table and nothing else, and
+    cannot write anywhere.
+
     The Parquet output is not committed; without it the call raises an error
-    that says to build first. When the catalog or the extractor changed since
-    that build, the query still runs on it, with a warning that says what
-    changed (the check reads the catalog but does not hash the raw files).
+    that says to build first. When the catalog, a raw file or the extractor
+    changed since that build, the query still runs on it, with a warning that
+    says what changed (the raw files are hashed, as ``build`` does).
     Example::
 
         query("select city, count(*) as n from measures where category = 'procurement_share' group by city")
     """
+    import warnings
+
     import duckdb
 
-    from .errors import PolicystatsError
+    from ._locking import read_lock
+    from .errors import CatalogError, PolicystatsError
 
     if output not in ("pandas", "arrow", "relation"):
         raise PolicystatsError(f"unknown output {output!r}; use pandas, arrow or relation")
@@ -198,34 +279,42 @@ def query(sql: str, root: str | os.PathLike[str] | None = None, *, output: str =
     table = paths.measures_parquet
     if not table.exists() and not paths.bundled:
         raise PolicystatsError(f"{table} does not exist; run `policystats build` first")
-    reason = stale_reason(paths, read_catalog(paths, check_files=False))
+    try:
+        reason = stale_reason(paths, read_catalog(paths))
+    except CatalogError as exc:  # an edited raw file, as `build` finds it: the last build is all there is
+        reason = str(exc)
     if reason is not None:
-        import warnings
-
         warnings.warn(
             f"{reason}; querying the last build. Run `policystats build` to bring it up to date.", stacklevel=2
         )
     con = duckdb.connect()
-    if table.exists():
-        quoted = table.as_posix().replace("'", "''")
-        con.execute(f"create view measures as select * from read_parquet('{quoted}')")
-    else:  # the bundled example ships its table as CSV only
-        con.register("measures", read_measures_csv(paths.measures_csv))
-    try:
-        rel = con.sql(sql)
-    except duckdb.Error as exc:
-        raise PolicystatsError(f"query failed: {exc}") from exc
-    if output == "relation":
-        return rel
-    if output == "arrow":
-        # duckdb >= 1.4 names it to_arrow_table; older releases return a Table from arrow()
-        return rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
-    return rel.df()
+    with read_lock(paths):
+        if not table.exists():  # the bundled example ships its table as CSV only
+            con.register("measures", read_measures_csv(paths.measures_csv))
+        elif read_only:  # read by pyarrow, so that DuckDB itself needs no file access
+            import pyarrow.dataset as ds
+
+            con.register("measures", ds.dataset(table, format="parquet"))
+        else:
+            quoted = table.as_posix().replace("'", "''")
+            con.execute(f"create view measures as select * from read_parquet('{quoted}')")
+        if read_only:
+            con.execute("set enable_external_access = false")
+            con.execute("set lock_configuration = true")
+        try:
+            rel = con.sql(sql)
+            if output == "relation" or rel is None:
+                return rel
+            if output == "arrow":
+                # duckdb >= 1.4 names it to_arrow_table; older releases return a Table from arrow()
+                return rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+            return rel.df()
+        except duckdb.Error as exc:  # at planning or while running (a failed cast, a missing file …)
+            raise PolicystatsError(f"query failed: {' '.join(str(exc).split())}") from exc
 
 
 # ------------------------------------------------------------------ projects
 
-INIT_FILES = ["reports.yaml"]
 GITIGNORE = """# Made by policystats; not sources.
 .cache/
 reports/

@@ -20,10 +20,17 @@ DESCRIPTION = """\
 Normalise Chinese local SME-support measures into one table and compare them.
 
 Typical use:
+  policystats init my-study && cd my-study   # a project: policystats.toml, data/, reports.yaml, notebooks/
+  policystats add FILE --city-en Luoyang --city-zh 洛阳市 --province Henan \\
+      --level prefecture_city --date 2023-05-01 --title "…"   # .txt, .html, .docx or .pdf
+  policystats add --manifest cities.csv      # many documents at once (or: add FOLDER …)
   policystats build                 # data/raw + data/catalog.csv -> data/processed/
   policystats report                # run the notebooks into reports/<timestamp>/
-  policystats add FILE --city-en Luoyang --city-zh 洛阳市 --province Henan \\
-      --level prefecture_city --date 2023-05-01 --title "…"   # register a sixth city
+  policystats info                  # which project, how many documents, where outputs go
+
+The project is --root, else $POLICYSTATS_ROOT, else the nearest folder above
+with policystats.toml; outside any project the bundled example dataset is read.
+Errors are one line (exit 2 for bad input, 1 otherwise); --debug shows tracebacks.
 """
 
 
@@ -38,6 +45,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
         use_cache=not args.no_cache,
         progress=not args.quiet,
         prune_cache=args.prune_cache,
+        wait=args.wait,
+        csv=args.csv,
+        max_document_mb=args.max_document_mb,
     )
     df = summary.per_document
     print(f"Built {summary.n_rows} rows from {summary.n_documents} documents ({summary.cached} from the cache).")
@@ -78,7 +88,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_query(args: argparse.Namespace) -> int:
     from .api import query
 
-    print(query(args.sql, args.root).to_string(index=False))
+    result = query(args.sql, args.root, read_only=args.read_only)
+    if result is not None:  # a statement with no result (copy, create …) prints nothing
+        print(result.to_string(index=False))
     return 0
 
 
@@ -195,6 +207,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .paths import relative_to_root
     from .report.reports import run
 
+    if not args.out:  # the reports go into the project: not into the read-only bundled example
+        args.project.require_writable("policystats report")
     summary = run(
         args.config,
         only=args.only,
@@ -243,7 +257,9 @@ def _cmd_codebook(args: argparse.Namespace) -> int:
     from .devtools.codebook import update
     from .paths import get_paths
 
-    path = get_paths(args.root).root / "docs" / "codebook.md"
+    paths = get_paths(args.root)
+    paths.require_writable("policystats codebook")
+    path = paths.root / "docs" / "codebook.md"
     changed = update(path, load_measures(args.root))
     print(f"{'updated' if changed else 'unchanged'}: docs/codebook.md")
     return 0
@@ -288,7 +304,10 @@ def make_parser() -> argparse.ArgumentParser:
         "Documents are processed one at a time (or --jobs at once) and streamed to disk, so memory stays "
         "flat; results are cached in .cache/build/ per document, keyed on the file's sha256, its catalog row "
         "and the extractor, so a rebuild only redoes what changed. If a document fails, it is named and the "
-        "previous outputs are kept. Prints one line per document (a summary above 40 documents).",
+        "previous outputs are kept. The build holds the project's lock (a second build or an add waits, or "
+        "exits with --no-wait), writes into a folder of its own and publishes only a complete, checked build; "
+        "Ctrl-C stops it with exit status 130 and publishes nothing. Prints one line per document (a summary "
+        "above 40 documents).",
     )
     p.add_argument("--jobs", type=int, default=1, help="documents processed at once (a process pool); default 1")
     p.add_argument("--engine", choices=["local", "dask"], default="local", help="local processes or a Dask cluster")
@@ -301,16 +320,46 @@ def make_parser() -> argparse.ArgumentParser:
         "versions); the cache otherwise only grows",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--no-wait",
+        dest="wait",
+        action="store_false",
+        help="exit at once (status 2) if another build or an add is running on the project; default: wait for it",
+    )
+    p.add_argument(
+        "--max-document-mb",
+        type=float,
+        metavar="MB",
+        help="documents with more text than this get a warning and are built in parts that stream to disk "
+        "(default: [build] max_document_mb in policystats.toml, else 8)",
+    )
+    csv = p.add_mutually_exclusive_group()
+    csv.add_argument(
+        "--csv", dest="csv", action="store_true", default=None, help="write measures.csv whatever the corpus size"
+    )
+    csv.add_argument(
+        "--no-csv",
+        dest="csv",
+        action="store_false",
+        help="write Parquet only (the default above 2,000 documents: the CSV of a large corpus is gigabytes)",
+    )
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser(
         "query",
         help="run SQL with DuckDB over the Parquet output (table: measures)",
         description="Query data/processed/measures.parquet with DuckDB without loading the table into pandas; "
-        "warns when the catalog or the extractor changed since the last build. "
+        "warns when the catalog, a raw file or the extractor changed since the last build. The statement is any "
+        "DuckDB SQL, which can read and write files; --read-only turns that off. "
         'Example: policystats query "select city, category, count(*) from measures group by all"',
     )
     p.add_argument("sql", help="a DuckDB SQL statement over the view `measures`")
+    p.add_argument(
+        "--read-only",
+        action="store_true",
+        help="turn DuckDB's file access off: the statement sees the table only, and cannot read or write files "
+        "(by default it runs any DuckDB SQL, copy … to 'file' and read_csv('…') included)",
+    )
     p.set_defaults(func=_cmd_query)
 
     p = sub.add_parser(
@@ -529,13 +578,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from ._workers import Terminated, terminate_as_interrupt
+
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), terminate_as_interrupt():
             warnings.showwarning = _show_warning  # restored on leaving the block
             with _project_env(args):
                 return int(args.func(args) or 0)
+    except Terminated:
+        print("terminated: stopped cleanly (a build publishes nothing half-done)", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("interrupted: stopped cleanly (a build publishes nothing half-done)", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `policystats build | head`; the outputs are already written
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -301,24 +301,7 @@ def _file_problems(p: ProjectPaths, row: dict[str, str]) -> list[str]:
         ]
     fmt = row.get("format") or "txt"
     if fmt == "txt" and row.get("encoding"):
-        try:
-            data.decode(row["encoding"])
-        except (UnicodeDecodeError, LookupError) as exc:
-            problems.append(
-                f"data/raw/{row['file']} cannot be decoded as {row['encoding']!r}, the catalog's encoding ({exc}); "
-                "fix the encoding column"
-            )
-        else:
-            try:
-                _, detected = decode_bytes(data, row["file"])
-            except DocumentReadError as exc:
-                problems.append(str(exc))
-            else:
-                if not _same_encoding(detected, row["encoding"]):
-                    problems.append(
-                        f"encoding {row['encoding']!r} does not fit data/raw/{row['file']}, which reads as {detected}; "
-                        f"set the encoding column to {detected}"
-                    )
+        problems += _encoding_problems(data, row)
     if row.get("text_file"):
         tpath = p.text / row["text_file"]
         if tpath.is_symlink() or not tpath.is_file():
@@ -331,6 +314,34 @@ def _file_problems(p: ProjectPaths, row: dict[str, str]) -> list[str]:
                 "the row, and add the raw file again (the text is re-extracted)"
             )
     return problems
+
+
+def _encoding_problems(data: bytes, row: dict[str, str]) -> list[str]:
+    """Does the catalog's encoding decode the file, and is it the one ``add`` detects? (C-speed decodes.)"""
+    claimed = row["encoding"]
+    try:
+        data.decode(claimed)
+    except (UnicodeDecodeError, LookupError) as exc:
+        return [
+            f"data/raw/{row['file']} cannot be decoded as {claimed!r}, the catalog's encoding ({exc}); "
+            "fix the encoding column"
+        ]
+    if data.startswith(b"\xef\xbb\xbf"):
+        detected = "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        detected = "utf-16"
+    else:
+        try:
+            data.decode("utf-8")
+            detected = "utf-8"
+        except UnicodeDecodeError:
+            detected = "gb18030"  # what `add` reads a non-UTF-8 text file as (it decoded above)
+    if _same_encoding(detected, claimed):
+        return []
+    return [
+        f"encoding {claimed!r} does not fit data/raw/{row['file']}, which reads as {detected}; "
+        f"set the encoding column to {detected}"
+    ]
 
 
 def _stray_files(folder: Path, known: set[str], label: str) -> list[str]:

@@ -23,11 +23,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from . import schema
+from ._locking import file_lock, write_atomic
+from ._workers import init_worker, stop_pool
 from .corpus import Document, document_text, text_path
 from .errors import PolicystatsError, SchemaError
 from .extract.structure import StructureWarning
@@ -44,10 +47,15 @@ class Chunk:
     csv: str  # the rows as they appear in measures.csv, without the header
     summary: dict[str, Any]
     cached: bool
+    note: str = ""  # e.g. a damaged cache entry that was recomputed; warned by the parent
 
     def frame(self) -> pd.DataFrame:
         """The rows as a pandas frame with the schema's dtypes."""
         return schema.coerce(self.arrow.to_pandas())
+
+
+class BuildWarning(UserWarning):
+    """Something the build repaired or worked around, e.g. a damaged cache entry it recomputed."""
 
 
 @dataclass
@@ -97,7 +105,8 @@ def prune_cache(paths: ProjectPaths, rows: list[dict[str, str]]) -> tuple[int, i
     if not paths.cache.is_dir():
         return 0, 0
     for f in paths.cache.iterdir():
-        if f.is_file() and f.name.split(".", 1)[0] not in keep:
+        # A part of a large document is cached as <key>-s<i>of<n>at<start>.*
+        if f.is_file() and f.name.split(".", 1)[0].split("-s", 1)[0] not in keep:
             size = f.stat().st_size
             f.unlink(missing_ok=True)
             removed += 1
@@ -105,14 +114,15 @@ def prune_cache(paths: ProjectPaths, rows: list[dict[str, str]]) -> tuple[int, i
     return removed, freed
 
 
-def process_document(root: str, row: dict[str, str], use_cache: bool = True) -> Chunk:
+def process_document(root: str, row: dict[str, str], use_cache: bool = True, part: Part | None = None) -> Chunk:
     """The per-document function every engine runs (picklable, imports inside).
 
+    ``part`` is one piece of a document over the size limit (see ``split``).
     Errors name the document: a bad input raises its own ``PolicystatsError``,
     and an unexpected failure is re-raised as one with the file and doc_id.
     """
     try:
-        return _process_document(root, row, use_cache)
+        return _process_document(root, row, use_cache, part) if part else _process_document(root, row, use_cache)
     except PolicystatsError:
         raise
     except Exception as exc:
@@ -121,55 +131,148 @@ def process_document(root: str, row: dict[str, str], use_cache: bool = True) -> 
         ) from exc
 
 
-def _process_document(root: str, row: dict[str, str], use_cache: bool) -> Chunk:
+def _process_document(root: str, row: dict[str, str], use_cache: bool, part: Part | None = None) -> Chunk:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     paths = get_paths(root)
-    cache_dir = paths.cache
     key = cache_key(row)
-    cached = {ext: cache_dir / f"{key}.{ext}" for ext in ("parquet", "csv", "json")}
-    if use_cache and all(p.exists() for p in cached.values()):
-        # Validated when it was cached; no pandas needed to pass it on.
-        try:
-            return Chunk(
-                row["doc_id"],
-                pq.read_table(cached["parquet"]),
-                cached["csv"].read_text(encoding="utf-8"),
-                json.loads(cached["json"].read_text(encoding="utf-8")),
-                True,
-            )
-        except (OSError, ValueError, pa.ArrowException):  # a damaged entry: recompute it
-            pass
+    doc_key = key
+    if part is not None:
+        key = f"{key}-{part.key}"
+    note = ""
+    if use_cache:
+        chunk, note = _read_cache(paths, key, row["doc_id"])
+        if chunk is not None:
+            return chunk
     path = text_path(paths, row)  # the file the offsets index
     raw = document_text(paths, row)
+    if part is not None:
+        raw = raw[part.start : part.end]
     doc = Document(row["doc_id"], path, row, raw)
     # Segmentation warnings are kept in the summary (documents.csv, the build
     # report), not printed once per worker with a source line.
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), schema.deferred():  # the writer validates whole batches of rows
         warnings.simplefilter("ignore", StructureWarning)
         table, summary = document_table(doc, relative_to_root(path, paths.root))
+    _verify_spans(table, raw, row["doc_id"])
+    if part is not None:
+        table = part.place(table, row["doc_id"])
     # Recorded in documents.csv, so that loading the table can tell whether it
     # still comes from this catalog row, these bytes and this extractor.
-    summary["build_key"] = key
-    _verify_spans(table, raw, row["doc_id"])
+    summary["build_key"] = doc_key
+    summary["rows"] = len(table)
     chunk = Chunk(
         row["doc_id"],
         pa.Table.from_pandas(table, preserve_index=False),
         table.to_csv(index=False, header=False, lineterminator="\n"),
         summary,
         False,
+        note,
     )
     if use_cache:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache_dir / f"{key}.{os.getpid()}.tmp"
-        pq.write_table(chunk.arrow, tmp)
-        tmp.replace(cached["parquet"])
-        tmp.write_text(chunk.csv, encoding="utf-8")
-        tmp.replace(cached["csv"])
-        tmp.write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(cached["json"])  # last: its presence marks a complete entry
+        _write_cache(paths, key, chunk)
     return chunk
+
+
+@dataclass(frozen=True)
+class Part:
+    """One piece ``[start, end)`` of a document's text over the size limit, built on its own."""
+
+    index: int  # 1-based
+    count: int
+    start: int
+    end: int
+
+    @property
+    def key(self) -> str:
+        return f"s{self.index}of{self.count}at{self.start}"
+
+    def place(self, table: pd.DataFrame, doc_id: str) -> pd.DataFrame:
+        """Offsets into the whole text, ids and order unique across the parts."""
+        table = table.copy()
+        for col in ("span_start", "span_end", "measure_start", "measure_end"):
+            table[col] = table[col] + self.start
+        prefix, tag = f"{doc_id}:", f"{doc_id}:p{self.index}/"
+        for col in ("measure_id", "quantity_id", "nested_in"):
+            table[col] = table[col].str.replace(prefix, tag, n=1, regex=False)
+        table["part_id"] = f"p{self.index}/" + table["part_id"]
+        table["measure_order"] = table["measure_order"] + (self.index - 1) * 1_000_000
+        return table
+
+
+def split(text: str, max_chars: int) -> list[Part]:
+    """Cut a text longer than ``max_chars`` at line breaks (a blank line where there is one) into parts."""
+    if len(text) <= max_chars:
+        return []
+    cuts, start = [], 0
+    while len(text) - start > max_chars:
+        window_end = start + max_chars
+        cut = text.rfind("\n\n", start + max_chars // 2, window_end)
+        if cut < 0:
+            cut = text.rfind("\n", start + max_chars // 4, window_end)
+        cut = window_end if cut < 0 else cut + 1
+        cuts.append((start, cut))
+        start = cut
+    cuts.append((start, len(text)))
+    return [Part(i, len(cuts), a, b) for i, (a, b) in enumerate(cuts, start=1)]
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_cache(paths: ProjectPaths, key: str, doc_id: str) -> tuple[Chunk | None, str]:
+    """A cached chunk whose checksums and row count hold; else None and, for a damaged entry, why."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    files = {ext: paths.cache / f"{key}.{ext}" for ext in ("parquet", "csv", "json")}
+    if not files["json"].exists():  # written last: without it there is no entry
+        return None, ""
+    try:
+        meta = json.loads(files["json"].read_text(encoding="utf-8"))
+        if "check" not in meta:  # written by an older policystats, without checksums: recompute it quietly
+            return None, ""
+        csv_bytes = files["csv"].read_bytes()
+        parquet_bytes = files["parquet"].read_bytes()
+        check = meta.get("check") or {}
+        problem = ""
+        if _digest(csv_bytes) != check.get("csv_sha256"):
+            problem = "its CSV rows fail their checksum"
+        elif _digest(parquet_bytes) != check.get("parquet_sha256"):
+            problem = "its Parquet file fails its checksum"
+        else:
+            arrow = pq.read_table(pa.BufferReader(parquet_bytes))
+            if arrow.num_rows != check.get("rows"):
+                problem = f"it holds {arrow.num_rows} rows, not {check.get('rows')}"
+    except (OSError, ValueError, pa.ArrowException) as exc:  # cut short, unreadable, not JSON
+        problem = f"it cannot be read ({type(exc).__name__})"
+    if problem:
+        return None, f"{doc_id}: the cache entry .cache/build/{key}.* was damaged ({problem}); recomputed it"
+    return Chunk(doc_id, arrow, csv_bytes.decode("utf-8"), meta["summary"], True), ""
+
+
+def _write_cache(paths: ProjectPaths, key: str, chunk: Chunk) -> None:
+    """Store a chunk with the checksums and row count that ``_read_cache`` checks; the JSON last."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = pa.BufferOutputStream()
+    pq.write_table(chunk.arrow, sink)
+    parquet_bytes = sink.getvalue().to_pybytes()
+    csv_bytes = chunk.csv.encode("utf-8")
+    meta = {
+        "summary": chunk.summary,
+        "check": {
+            "csv_sha256": _digest(csv_bytes),
+            "parquet_sha256": _digest(parquet_bytes),
+            "rows": chunk.arrow.num_rows,
+        },
+    }
+    paths.cache.mkdir(parents=True, exist_ok=True)
+    write_atomic(paths.cache / f"{key}.parquet", parquet_bytes)
+    write_atomic(paths.cache / f"{key}.csv", csv_bytes)
+    write_atomic(paths.cache / f"{key}.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
 
 
 def _verify_spans(table: pd.DataFrame, raw: str, doc_id: str) -> None:
@@ -186,30 +289,40 @@ def _verify_spans(table: pd.DataFrame, raw: str, doc_id: str) -> None:
 # ------------------------------------------------------------------ engines
 
 
-def _local(root: str, rows: list[dict], use_cache: bool, jobs: int) -> Iterator[Chunk]:
+Task = tuple[dict[str, str], "Part | None"]
+
+
+def _local(root: str, tasks: list[Task], use_cache: bool, jobs: int) -> Iterator[Chunk]:
     if jobs <= 1:
-        for row in rows:
-            yield process_document(root, row, use_cache)
+        for row, part in tasks:
+            yield process_document(root, row, use_cache, part)
         return
     # A bounded window of work in flight: results come back in catalog order,
-    # and at most `window` finished chunks wait in memory.
+    # and at most `window` finished chunks wait in memory. The workers ignore
+    # Ctrl-C and die with this process; on any failure or interrupt they are
+    # ended at once, not after their current document.
     window = jobs * 4
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(os.getpid(),))
+    try:
         pending: deque[Future] = deque()
-        it = iter(rows)
-        for row in it:
-            pending.append(pool.submit(process_document, root, row, use_cache))
+        it = iter(tasks)
+        for row, part in it:
+            pending.append(pool.submit(process_document, root, row, use_cache, part))
             if len(pending) >= window:
                 break
         while pending:
             chunk = pending.popleft().result()
             nxt = next(it, None)
             if nxt is not None:
-                pending.append(pool.submit(process_document, root, nxt, use_cache))
+                pending.append(pool.submit(process_document, root, nxt[0], use_cache, nxt[1]))
             yield chunk
+    except BaseException:
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
 
 
-def _dask(root: str, rows: list[dict], use_cache: bool, jobs: int, scheduler: str | None) -> Iterator[Chunk]:
+def _dask(root: str, tasks: list[Task], use_cache: bool, jobs: int, scheduler: str | None) -> Iterator[Chunk]:
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - depends on the install
@@ -226,9 +339,9 @@ def _dask(root: str, rows: list[dict], use_cache: bool, jobs: int, scheduler: st
     try:
         window = max(2, jobs) * 4
         pending: deque = deque()
-        it = iter(rows)
-        for row in it:
-            pending.append(client.submit(process_document, root, row, use_cache, pure=False))
+        it = iter(tasks)
+        for row, part in it:
+            pending.append(client.submit(process_document, root, row, use_cache, part, pure=False))
             if len(pending) >= window:
                 break
         while pending:
@@ -237,7 +350,7 @@ def _dask(root: str, rows: list[dict], use_cache: bool, jobs: int, scheduler: st
             fut.release()
             nxt = next(it, None)
             if nxt is not None:
-                pending.append(client.submit(process_document, root, nxt, use_cache, pure=False))
+                pending.append(client.submit(process_document, root, nxt[0], use_cache, nxt[1], pure=False))
             yield chunk
     finally:
         client.close()
@@ -249,79 +362,171 @@ def _dask(root: str, rows: list[dict], use_cache: bool, jobs: int, scheduler: st
 
 
 class _Writers:
-    """Stream chunks to the CSV, the single Parquet file and the per-document dataset."""
+    """Stream chunks into a build folder of this build's own, then publish it with renames.
 
-    def __init__(self, paths: ProjectPaths) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        self.pa, self.pq = pa, pq
-        self.paths = paths
-        paths.processed.mkdir(parents=True, exist_ok=True)
-        self.tmp_csv = paths.measures_csv.with_suffix(".csv.tmp")
-        self.tmp_parquet = paths.measures_parquet.with_suffix(".parquet.tmp")
-        self.dataset = paths.parquet_dataset
-        self.tmp_dataset = self.dataset.with_name(self.dataset.name + ".tmp")
-        if self.tmp_dataset.exists():
-            import shutil
-
-            shutil.rmtree(self.tmp_dataset)
-        self.tmp_dataset.mkdir(parents=True)
-        self.csv = self.tmp_csv.open("w", encoding="utf-8", newline="")
-        self.header = True
-        self.parquet = None
-        self.pending: list = []
-        self.pending_rows = 0
-        self.n_rows = 0
+    The folder (``data/processed/.build-*``) holds measures.csv, measures.parquet,
+    parquet/ and documents.csv. Rows are checked against the schema in batches
+    of ``ROW_GROUP`` rows, as they go into measures.parquet. Nothing is
+    published unless every batch passed, every document was written and the
+    row counts of the outputs agree; publishing holds the project's publish
+    lock, so that readers see the old outputs or the new ones.
+    """
 
     # measures.parquet gets row groups of this many rows: one row group per
     # document would make the file's footer, held in memory until it is
     # closed, grow with the corpus (a gigabyte at 10,000 documents).
     ROW_GROUP = 25_000
 
-    def write(self, chunk: Chunk) -> None:
-        if self.header:
+    def __init__(self, paths: ProjectPaths, *, write_csv: bool = True) -> None:
+        import tempfile
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.pa, self.pq = pa, pq
+        self.paths = paths
+        paths.processed.mkdir(parents=True, exist_ok=True)
+        self.dir = Path(tempfile.mkdtemp(prefix=".build-", dir=paths.processed))
+        self.files = {
+            "csv": self.dir / paths.measures_csv.name,
+            "parquet": self.dir / paths.measures_parquet.name,
+            "dataset": self.dir / paths.parquet_dataset.name,
+            "documents": self.dir / paths.documents_csv.name,
+        }
+        self.files["dataset"].mkdir()
+        self.write_csv = write_csv
+        self.csv = self.files["csv"].open("w", encoding="utf-8", newline="") if write_csv else None
+        if self.csv is not None:
             self.csv.write(pd.DataFrame(columns=schema.COLUMNS).to_csv(index=False, lineterminator="\n"))
-            self.header = False
-        self.csv.write(chunk.csv)
+        self.parquet = None
+        self.pending: list = []
+        self.pending_rows = 0
+        self.n_rows = 0
+        self.n_docs = 0
+        self.doc_id: str | None = None
+        self.doc_writer = None
+
+    def write(self, chunk: Chunk) -> None:
+        if self.csv is not None:
+            self.csv.write(chunk.csv)
         table = chunk.arrow
         if self.parquet is None:
             self.schema = table.schema
-            self.parquet = self.pq.ParquetWriter(self.tmp_parquet, self.schema)
+            self.parquet = self.pq.ParquetWriter(self.files["parquet"], self.schema)
         table = table.cast(self.schema)
-        self.pq.write_table(table, self.tmp_dataset / f"{chunk.doc_id}.parquet")
+        if chunk.doc_id != self.doc_id:  # one file per document, whatever the number of its parts
+            self._close_doc()
+            self.doc_id = chunk.doc_id
+            self.doc_writer = self.pq.ParquetWriter(self.files["dataset"] / f"{chunk.doc_id}.parquet", self.schema)
+            self.n_docs += 1
+        self.doc_writer.write_table(table)
         self.pending.append(table)
         self.pending_rows += table.num_rows
         if self.pending_rows >= self.ROW_GROUP:
             self._flush()
         self.n_rows += table.num_rows
 
+    def _close_doc(self) -> None:
+        if self.doc_writer is not None:
+            self.doc_writer.close()
+            self.doc_writer = None
+
     def _flush(self) -> None:
+        """Validate the pending rows as one batch (one schema call for many documents), then write them."""
         if self.pending:
-            self.parquet.write_table(self.pa.concat_tables(self.pending), row_group_size=self.ROW_GROUP)
+            batch = self.pa.concat_tables(self.pending)
+            schema.validate_batch(schema.coerce(batch.to_pandas()))
+            self.parquet.write_table(batch, row_group_size=self.ROW_GROUP)
             self.pending, self.pending_rows = [], 0
 
-    def close(self, ok: bool) -> None:
+    def discard(self) -> None:
         import shutil
 
-        self.csv.close()
+        if self.csv is not None:
+            self.csv.close()
         if self.parquet is not None:
-            if ok:
-                self._flush()
             self.parquet.close()
-        if not ok:
-            self.tmp_csv.unlink(missing_ok=True)
-            self.tmp_parquet.unlink(missing_ok=True)
-            shutil.rmtree(self.tmp_dataset, ignore_errors=True)
-            return
-        if self.header:  # no document at all: write the header only
-            pd.DataFrame(columns=schema.COLUMNS).to_csv(self.tmp_csv, index=False, lineterminator="\n")
-        self.tmp_csv.replace(self.paths.measures_csv)
-        if self.tmp_parquet.exists():
-            self.tmp_parquet.replace(self.paths.measures_parquet)
-        if self.dataset.exists():
-            shutil.rmtree(self.dataset)
-        self.tmp_dataset.rename(self.dataset)
+        self._close_doc()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def finish(self, per_doc: pd.DataFrame) -> None:
+        """Check the row counts, then publish the build folder's files in place of the old ones."""
+        if self.csv is not None:
+            self.csv.close()
+        if self.parquet is not None:
+            self._flush()
+            self.parquet.close()
+        self._close_doc()
+        per_doc.to_csv(self.files["documents"], index=False, lineterminator="\n")
+        self._check_counts(per_doc)
+        with file_lock(self.paths.publish_lock, "publish"):
+            self._publish()
+
+    def _check_counts(self, per_doc: pd.DataFrame) -> None:
+        expected = int(per_doc["rows"].sum()) if len(per_doc) else 0
+        in_parquet = self.pq.ParquetFile(self.files["parquet"]).metadata.num_rows if self.parquet else 0
+        parts = sorted(self.files["dataset"].glob("*.parquet"))
+        in_dataset = sum(self.pq.ParquetFile(f).metadata.num_rows for f in parts)
+        if not (expected == self.n_rows == in_parquet == in_dataset) or len(parts) != self.n_docs:
+            raise SchemaError(
+                f"the build's outputs disagree ({expected} rows in documents.csv, {self.n_rows} written, "
+                f"{in_parquet} in measures.parquet, {in_dataset} in {len(parts)} files of parquet/ for "
+                f"{self.n_docs} documents); nothing was published"
+            )
+
+    def _publish(self) -> None:
+        import shutil
+
+        p = self.paths
+        if self.write_csv:
+            os.replace(self.files["csv"], p.measures_csv)
+        else:
+            p.measures_csv.unlink(missing_ok=True)  # an older CSV would not match the new build
+        if self.parquet is not None:
+            os.replace(self.files["parquet"], p.measures_parquet)
+        else:
+            p.measures_parquet.unlink(missing_ok=True)
+        old = self.dir / "old-parquet"
+        if p.parquet_dataset.exists():
+            os.replace(p.parquet_dataset, old)
+        os.replace(self.files["dataset"], p.parquet_dataset)
+        os.replace(self.files["documents"], p.documents_csv)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _tasks(paths: ProjectPaths, rows: list[dict[str, str]], max_bytes: int | None) -> list[Task]:
+    """One task per document; a document with more text than ``max_bytes`` becomes one task per part."""
+    tasks: list[Task] = []
+    for row in rows:
+        path = text_path(paths, row)
+        size = path.stat().st_size if path.is_file() else 0
+        if max_bytes is None or size <= max_bytes:
+            tasks.append((row, None))
+            continue
+        text = document_text(paths, row)
+        # The limit is in bytes of text; a part holds as many characters as the text's average byte width allows.
+        parts = split(text, max(1000, int(max_bytes * len(text) / max(size, 1))))
+        if not parts:
+            tasks.append((row, None))
+            continue
+        warnings.warn(
+            f"{relative_to_root(path, paths.root)}: {size / 1e6:.2f} MB of text, over the limit of "
+            f"{max_bytes / 1e6:g} MB ([build] max_document_mb in policystats.toml, or --max-document-mb): built in "
+            f"{len(parts)} parts cut at line breaks, whose rows stream to disk; a heading above a cut does not "
+            "reach the items below it",
+            BuildWarning,
+            stacklevel=3,
+        )
+        tasks += [(row, part) for part in parts]
+    return tasks
+
+
+def _merge(summary: dict[str, Any], more: dict[str, Any]) -> None:
+    """Add the summary of a document's next part to that of its first."""
+    for k in ("parts", "measures", "blocks", "quantities", "rows"):
+        summary[k] = summary.get(k, 0) + more.get(k, 0)
+    for k in ("warnings", "repairs"):
+        summary[k] = " | ".join(x for x in (summary.get(k), more.get(k)) if x)
 
 
 def run_build(
@@ -333,6 +538,8 @@ def run_build(
     scheduler: str | None = None,
     use_cache: bool = True,
     progress: Callable[[Iterable[Chunk], int], Iterable[Chunk]] | None = None,
+    write_csv: bool = True,
+    max_document_bytes: int | None = None,
 ) -> BuildResult:
     """Process every catalog row and stream the outputs; see the module docstring."""
     root = str(paths.root)
@@ -341,30 +548,38 @@ def run_build(
     if jobs < 1:
         raise PolicystatsError(f"--jobs must be at least 1, not {jobs}")
     rows = sorted(rows, key=lambda r: r["doc_id"])
+    tasks = _tasks(paths, rows, max_document_bytes)
     if engine == "local":
-        chunks: Iterable[Chunk] = _local(root, rows, use_cache, jobs)
+        source: Iterator[Chunk] = _local(root, tasks, use_cache, jobs)
     elif engine == "dask":
-        chunks = _dask(root, rows, use_cache, jobs, scheduler)
+        source = _dask(root, tasks, use_cache, jobs, scheduler)
     else:
         raise PolicystatsError(f"unknown engine {engine!r}; use local or dask")
-    if progress is not None:
-        chunks = progress(chunks, len(rows))
-    writers = _Writers(paths)
-    summaries = []
+    chunks: Iterable[Chunk] = progress(source, len(tasks)) if progress is not None else source
+    writers = _Writers(paths, write_csv=write_csv)
+    summaries: list[dict[str, Any]] = []
     cached = 0
-    ok = False
     try:
         for chunk in chunks:
+            if chunk.note:
+                warnings.warn(chunk.note, BuildWarning, stacklevel=2)
+            same_doc = bool(summaries) and summaries[-1]["doc_id"] == chunk.doc_id
             writers.write(chunk)
-            summaries.append(chunk.summary)
-            cached += chunk.cached
-        ok = True
+            if same_doc:
+                _merge(summaries[-1], chunk.summary)
+            else:
+                summaries.append(dict(chunk.summary))
+                cached += chunk.cached
+        per_doc = pd.DataFrame(summaries)
+        writers.finish(per_doc)
+    except BaseException:
+        writers.discard()
+        raise
     finally:
-        writers.close(ok)
-    per_doc = pd.DataFrame(summaries)
-    per_doc.to_csv(paths.documents_csv, index=False, lineterminator="\n")
+        source.close()  # ends the workers at once if the loop stopped early
     outputs = [
         relative_to_root(p, paths.root)
         for p in (paths.measures_csv, paths.measures_parquet, paths.parquet_dataset, paths.documents_csv)
+        if p.exists()
     ]
     return BuildResult(per_doc, writers.n_rows, cached, outputs)

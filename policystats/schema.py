@@ -7,6 +7,10 @@ and this model agree.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -38,9 +42,9 @@ CONFIDENCES = ["high", "low"]
 ORIGINS = ["extracted", "corrected", "added"]
 
 
-def _c(dtype, description: str, *, nullable: bool = False, **checks) -> pa.Column:
-    """A column with its meaning and its checks (isin, ge, le, str_matches)."""
-    built = [getattr(pa.Check, name)(arg) for name, arg in checks.items()]
+def _c(dtype, description: str, *, nullable: bool = False, extra: tuple = (), **checks) -> pa.Column:
+    """A column with its meaning and its checks (isin, ge, le, str_matches, and ``extra`` Check objects)."""
+    built = [getattr(pa.Check, name)(arg) for name, arg in checks.items()] + list(extra)
     return pa.Column(dtype, checks=built, nullable=nullable, description=description)
 
 
@@ -59,6 +63,16 @@ def _complete(df: pd.DataFrame) -> pd.Series:
 def _unique_ids(df: pd.DataFrame) -> pd.Series:
     ids = df["quantity_id"]
     return ids.isna() | ~ids.duplicated(keep=False)
+
+
+def _finite(values: pd.Series) -> pd.Series:
+    """inf and -inf are no number a document states (a numeral too long for a float, or a bug)."""
+    import numpy as np
+
+    return pd.Series(~np.isinf(values.to_numpy(dtype=float, na_value=np.nan)), index=values.index)
+
+
+FINITE = pa.Check(_finite, error="must be finite (no inf): a numeral too long for a number?")
 
 
 def _spans(df: pd.DataFrame) -> pd.Series:
@@ -133,8 +147,13 @@ MeasureSchema = pa.DataFrameSchema(
         ),
         "aspirational": _c(pd.BooleanDtype, "Marked by 力争 or 争取.", nullable=True),
         "comparator": _c(str, "How the value bounds the quantity.", nullable=True, isin=COMPARATORS),
-        "value": _c(float, "The number in canonical units (yuan, percent …); lower bound for between.", nullable=True),
-        "value_max": _c(float, "Upper bound for between, else empty.", nullable=True),
+        "value": _c(
+            float,
+            "The number in canonical units (yuan, percent …); lower bound for between.",
+            nullable=True,
+            extra=(FINITE,),
+        ),
+        "value_max": _c(float, "Upper bound for between, else empty.", nullable=True, extra=(FINITE,)),
         "unit": _c(str, "Canonical unit.", nullable=True, isin=UNITS),
         "per_unit": _c(str, "Denominator of a rate (person_year, kWh, firm_year …).", nullable=True),
         "unit_zh": _c(str, "Multiplier and unit as written (万元, %, 个百分点, 万).", nullable=True),
@@ -199,8 +218,46 @@ def coerce(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+_DEFERRED: contextvars.ContextVar[bool] = contextvars.ContextVar("policystats_schema_deferred", default=False)
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Inside, ``validate`` only passes the frame on: the caller validates a whole batch of rows at once.
+
+    The build uses this around each document's extraction and checks the rows
+    in batches of tens of thousands (``validate_batch``), once per batch
+    instead of once per document: pandera's cost is mostly per call.
+    """
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+
+
+def validate_batch(df: pd.DataFrame) -> pd.DataFrame:
+    """Validate rows of several documents at once; an error names the documents whose rows fail."""
+    try:
+        return _validate(df, "the batch")
+    except SchemaError as exc:
+        cases = getattr(exc.__cause__, "failure_cases", None)
+        ids: list[str] = []
+        if cases is not None and "index" in cases:
+            rows = [i for i in cases["index"].dropna().tolist() if i in df.index]
+            ids = sorted(set(df.loc[rows, "doc_id"].astype(str)))
+        where = f"the table of {', '.join(ids[:5])}" if ids else f"the table of {df['doc_id'].iloc[0]} …"
+        raise SchemaError(str(exc).replace("the batch", where, 1)) from exc.__cause__
+
+
 def validate(df: pd.DataFrame, where: str = "the measures table") -> pd.DataFrame:
-    """Validate against MeasureSchema; raise SchemaError naming what is wrong."""
+    """Validate against MeasureSchema; raise SchemaError naming what is wrong (see ``deferred``)."""
+    if _DEFERRED.get():
+        return df
+    return _validate(df, where)
+
+
+def _validate(df: pd.DataFrame, where: str) -> pd.DataFrame:
     try:
         return MeasureSchema.validate(df, lazy=True)
     except (pa.errors.SchemaErrors, pa.errors.SchemaError) as exc:

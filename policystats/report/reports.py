@@ -24,8 +24,9 @@ from typing import Any
 
 import yaml
 
+from .._workers import init_worker, stop_pool
 from ..errors import ReportError
-from ..paths import ProjectPaths, get_paths, relative_to_root
+from ..paths import ENV, ProjectPaths, get_paths, relative_to_root
 
 RESERVED = ("lang", "figures_dir", "city")
 EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>")
@@ -225,6 +226,7 @@ def run_job(job: Job, root: str, run_dir: str, figures_dir: str | None = None) -
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     root_p, out = Path(root), Path(run_dir)
+    os.environ[ENV] = root  # the kernel reads the project the command named (a worker process: no leak)
     notebook = root_p / job.notebook
     ipynb = out / f"{job.stem}.ipynb"
     html = out / f"{job.stem}.html"
@@ -313,32 +315,25 @@ def run(
     workers = max(1, min(jobs or os.cpu_count() or 1, len(job_list)))
     results: list[Result] = []
     bar = None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+    # Workers ignore Ctrl-C and die with this process (their kernels follow them); see policystats._workers.
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=_pool_context(), initializer=init_worker, initargs=(os.getpid(),)
+    ) as pool:
         fig = str(Path(figures_dir).resolve()) if figures_dir else None
         futures = {pool.submit(run_job, j, str(paths.root), str(run_dir), fig): j for j in job_list}
         if progress:  # after the workers exist: no progress thread is forked with them
             from tqdm import tqdm
 
             bar = tqdm(total=len(job_list), desc=f"reports → {relative_to_root(run_dir, paths.root)}", unit="notebook")
-        for fut in as_completed(futures):
-            job = futures[fut]
-            try:
-                res = fut.result()
-            except Exception as exc:  # the worker itself crashed
-                res = Result(
-                    job.stem,
-                    job.report,
-                    job.notebook,
-                    False,
-                    0.0,
-                    f"{job.stem}.ipynb",
-                    None,
-                    f"{type(exc).__name__}: {exc}",
-                )
-            results.append(res)
-            if bar is not None:
-                bar.set_postfix_str(f"{res.stem} {'ok' if res.ok else 'FAILED'}")
-                bar.update(1)
+        try:
+            _collect(futures, results, bar)
+        except KeyboardInterrupt:  # stop now: no queued notebook runs, the index lists what finished
+            stop_pool(pool)
+            done = {r.stem for r in results}
+            results += [Result(j.stem, j.report, j.notebook, False, 0.0, f"{j.stem}.ipynb", None, "interrupted")
+                        for j in job_list if j.stem not in done]  # fmt: skip
+            _write_index(run_dir, sorted(results, key=lambda r: r.stem))
+            raise
     if bar is not None:
         bar.close()
     results.sort(key=lambda r: r.stem)
@@ -347,6 +342,28 @@ def run(
         res.figures = sorted(str(p.relative_to(run_dir)) for p in fig_dir.rglob("*.png")) if fig_dir.exists() else []
     _write_index(run_dir, results)
     return RunSummary(run_dir, results)
+
+
+def _collect(futures: dict, results: list[Result], bar) -> None:
+    for fut in as_completed(futures):
+        job = futures[fut]
+        try:
+            res = fut.result()
+        except Exception as exc:  # the worker itself crashed
+            res = Result(
+                job.stem,
+                job.report,
+                job.notebook,
+                False,
+                0.0,
+                f"{job.stem}.ipynb",
+                None,
+                f"{type(exc).__name__}: {exc}",
+            )
+        results.append(res)
+        if bar is not None:
+            bar.set_postfix_str(f"{res.stem} {'ok' if res.ok else 'FAILED'}")
+            bar.update(1)
 
 
 def _write_index(run_dir: Path, results: list[Result]) -> None:

@@ -1,0 +1,82 @@
+"""Worker processes that stop when they are told to, and never outlive their parent.
+
+Build and report workers ignore Ctrl-C (the parent alone decides, then ends
+them), and each watches its parent: when the parent dies, even by SIGKILL,
+the worker exits within a second (on Linux at once, through
+``PR_SET_PDEATHSIG``). A notebook kernel watches its worker the same way
+(ipykernel's parent poller), so it follows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import Executor
+
+POLL = 0.5
+
+
+def init_worker(parent_pid: int) -> None:
+    """The initializer of every worker process (``ProcessPoolExecutor(initializer=…)``)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker inherits the parent's handler
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+            pass
+    if os.getppid() != parent_pid:  # the parent died before we got here
+        os._exit(1)
+    threading.Thread(target=_watch, args=(parent_pid,), daemon=True, name="policystats-parent-watch").start()
+
+
+def _watch(parent_pid: int) -> None:
+    while True:
+        time.sleep(POLL)
+        if os.getppid() != parent_pid:
+            os._exit(1)
+
+
+def stop_pool(pool: Executor) -> None:
+    """Cancel the work not started yet and end the workers now (not after their current task)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        if p.is_alive():
+            p.terminate()
+    for p in processes:
+        p.join(timeout=5)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an exception so that the same clean-up runs as for Ctrl-C."""
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """While inside, Ctrl-C raises KeyboardInterrupt and SIGTERM ``Terminated`` (the command line's ``main``).
+
+    SIGINT is set explicitly: a process started in the background by a
+    script inherits it ignored, and Python then never raises KeyboardInterrupt.
+    """
+
+    def handler(signum, frame):
+        raise Terminated()
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {signal.SIGTERM: signal.signal(signal.SIGTERM, handler)}
+    old[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        for sig, previous in old.items():
+            signal.signal(sig, previous)
