@@ -85,7 +85,7 @@ def test_notebook_runs_with_defaults(name, tmp_path):
     assert pngs, "the notebook saves its figures"
     for p in pngs:
         assert p.stat().st_size > 5000
-        assert p.with_suffix(".svg").stat().st_size > 5000
+        assert not p.with_suffix(".svg").exists(), "SVG only when asked (svg = True)"
     text = html.read_text(encoding="utf-8")
     for needle in KEY_TABLE[name]:
         assert needle in text, needle
@@ -96,8 +96,11 @@ def test_notebook_runs_with_defaults(name, tmp_path):
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs_in_chinese_for_two_cities(name, tmp_path):
     params = {"lang": "zh", "city": "Pingdingshan"} if name == "city_profile" else {"lang": "zh", "cities": TWO}
-    _, html, figs = _run(name, tmp_path, **params)
-    assert sorted(figs.glob("*_zh.png"))
+    _, html, figs = _run(name, tmp_path, **params, svg=True)
+    pngs = sorted(figs.glob("*_zh.png"))
+    assert pngs
+    for p in pngs:
+        assert p.with_suffix(".svg").stat().st_size > 5000, "svg = True saves a vector copy of every figure"
     text = html.read_text(encoding="utf-8")
     for needle in KEY_TABLE_ZH[name] if name != "city_profile" else ["平顶山市", "奖补标准"]:
         assert needle in text, needle

@@ -24,7 +24,7 @@ from .labels import page as page_labels
 from .render import Table, city_names, parameters
 from .select import check_cities
 
-HIDDEN_PARAMETERS = ("figures_dir",)
+HIDDEN_PARAMETERS = ("figures_dir", "svg")
 
 
 @dataclass
@@ -37,6 +37,7 @@ class Page:
     figures_dir: Path
     title: str
     sections: dict[str, str] = field(default_factory=dict)
+    svg: bool = False
 
     def section(self, key: str) -> None:
         """Show the heading of section ``key`` (listed under the page in labels.yaml)."""
@@ -62,7 +63,7 @@ class Page:
         import matplotlib as mpl
         from IPython.display import Image, display
 
-        png = plots.save_figure(fig, self.name, name, self.lang, self.figures_dir)[0]
+        png = plots.save_figure(fig, self.name, name, self.lang, self.figures_dir, svg=self.svg)[0]
         data = png.read_bytes()
         pixels = int.from_bytes(data[16:20], "big")  # width in the PNG header (IHDR)
         width = round(pixels * fig.dpi / float(mpl.rcParams["savefig.dpi"]))
@@ -84,6 +85,7 @@ def start(
     city: str | None = None,
     money_unit: str | None = None,
     figures_dir: str | os.PathLike[str] | None = "",
+    svg: bool = False,
     **params: Any,
 ) -> Page:
     """Check the parameters, set the shared style, show the page header; return the page (``.table`` the data).
@@ -91,7 +93,7 @@ def start(
     An unknown city, language or money unit stops the notebook here with a
     message that names it and lists the valid values. An empty ``figures_dir``
     means a new temporary folder: a notebook run by hand never writes into the
-    committed tree.
+    committed tree. ``svg`` also saves every figure as SVG (vector, for print).
     """
     from ..api import load_measures
     from .provenance import collect
@@ -134,7 +136,7 @@ def start(
         metadata={"policystats": {"title": title, "lang": lang, "page": name}},
     )
     folder = Path(figures_dir) if figures_dir else Path(tempfile.mkdtemp(prefix="policystats-figures-"))
-    return Page(name, lang, table, folder, title, sections)
+    return Page(name, lang, table, folder, title, sections, svg)
 
 
 def _shown(params: dict[str, Any], lang: str) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ non-zero.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -223,18 +224,25 @@ def font_cache_dir() -> Path:
     return Path(base) / "policystats" / "fonts"
 
 
+@functools.cache
+def _exporter():
+    """One HTML exporter per process: building it loads and compiles the page template."""
+    _quiet_imports()
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+
+
 def to_html(ipynb: Path, html: Path, *, title: str | None = None) -> str:
     """Self-contained HTML with the code hidden: the page's language and title, the CJK font embedded."""
     _quiet_imports()
     import nbformat
-    from nbconvert import HTMLExporter
 
     from .html import finish_page
 
     nb = nbformat.read(ipynb, as_version=4)
     info = page_info(nb)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _exporter().from_notebook_node(nb)
     # The template links require.js and MathJax from a CDN; the reports use neither
     # widgets nor maths, and a self-contained page must open offline.
     body = EXTERNAL_SCRIPT.sub("", body)
@@ -340,6 +348,7 @@ def _pool_context():
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
 
+    _exporter()  # the page template, compiled once for every worker
     return multiprocessing.get_context("fork")
 
 
@@ -421,6 +430,7 @@ def _write_index(run_dir: Path, results: list[Result], root: Path | None = None)
     rows = []
     for r in results:
         link = f'<a href="{esc(r.html)}" lang="{esc(r.lang)}">{esc(r.title)}</a>' if r.html else esc(r.title)
+        link += f'<br><span class="ps-muted">{esc(r.report)}</span>'
         params = "; ".join(f"{k} = {v}" for k, v in r.parameters.items() if k != "lang")
         cells = [
             link,
@@ -452,7 +462,8 @@ def _write_index(run_dir: Path, results: list[Result], root: Path | None = None)
     )
     page = (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>'
-        f"<style>{font_face(visible_text(body), font_cache_dir())}\n{CSS}\nbody {{ margin: 1.5em; }}</style></head>"
+        f"<style>{font_face(visible_text(body), font_cache_dir())}\n{CSS}\nbody {{ margin: 1.5em; }}\n"
+        ".ps-muted { color: #666; font-size: 12px; }</style></head>"
         f'<body class="ps-page">{body}</body></html>'
     )
     (run_dir / "index.html").write_text(page, encoding="utf-8")
@@ -488,10 +499,19 @@ def _floor_notebook(folder: Path) -> Path:
     return path
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (the kernels)."""
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _time_one(notebook: Path, out: Path, params: dict[str, Any]) -> dict[str, float]:
     import papermill
 
     out.mkdir(parents=True, exist_ok=True)
+    c0 = _cpu()
     t0 = time.perf_counter()
     papermill.execute_notebook(
         str(notebook),
@@ -506,7 +526,7 @@ def _time_one(notebook: Path, out: Path, params: dict[str, Any]) -> dict[str, fl
     t1 = time.perf_counter()
     to_html(out / "page.ipynb", out / "page.html")
     t2 = time.perf_counter()
-    return {"seconds": t2 - t0, "execute": t1 - t0, "html": t2 - t1}
+    return {"seconds": t2 - t0, "execute": t1 - t0, "html": t2 - t1, "cpu": _cpu() - c0}
 
 
 def time_notebooks(
@@ -527,14 +547,16 @@ def time_notebooks(
     each figure is the minimum of that many runs, the floor's too.
 
     Returns ``{"floor": s, "notebooks": {name: s}, "ratios": {name: s / floor},
-    "parts": {name: {"execute": s, "html": s}}}``.
+    "parts": {name: {"execute": s, "html": s}}}`` in wall-clock seconds, and the
+    same in CPU seconds of this process and the kernels (``floor_cpu``, ``cpu``,
+    ``cpu_ratios``), which another load on the machine disturbs less.
     """
     import tempfile
 
     _quiet_imports()
-    import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 
+    _exporter()
     paths = get_paths(root)
     names = names or sorted(p.stem for p in paths.notebooks.glob("*.ipynb"))
     old_cache = os.environ.get("XDG_CACHE_HOME")
@@ -560,10 +582,15 @@ def time_notebooks(
             else:
                 os.environ["XDG_CACHE_HOME"] = old_cache
     best = {n: min(rs, key=lambda r: r["seconds"]) for n, rs in runs.items()}
+    cpu = {n: min(r["cpu"] for r in rs) for n, rs in runs.items()}
     floor = best.pop("__floor__")["seconds"]
+    floor_cpu = cpu.pop("__floor__")
     return {
         "floor": round(floor, 2),
         "notebooks": {n: round(r["seconds"], 2) for n, r in best.items()},
         "ratios": {n: round(r["seconds"] / floor, 2) for n, r in best.items()},
-        "parts": {n: {k: round(v, 2) for k, v in r.items() if k != "seconds"} for n, r in best.items()},
+        "parts": {n: {"execute": round(r["execute"], 2), "html": round(r["html"], 2)} for n, r in best.items()},
+        "floor_cpu": round(floor_cpu, 2),
+        "cpu": {n: round(c, 2) for n, c in cpu.items()},
+        "cpu_ratios": {n: round(c / floor_cpu, 2) for n, c in cpu.items()},
     }
