@@ -80,6 +80,7 @@ def setup(lang: str = "en", strict: bool = True) -> None:
             "font.family": [FONT_FAMILY, "DejaVu Sans"],
             "axes.unicode_minus": False,
             "axes.grid": True,
+            "axes.axisbelow": True,
             "grid.color": "#e5e5e5",
             "axes.edgecolor": "#999999",
             "axes.spines.top": False,
@@ -235,7 +236,8 @@ def _dot_panels(
     for ax, (gname, g) in zip(axes[:, 0], groups, strict=True):
         labels = list(dict.fromkeys(row_label(r) for _, r in g.iterrows()))
         ypos = {lab: i for i, lab in enumerate(labels)}
-        for _, r in g.iterrows():
+        seen: list[int] = []
+        for _, r in g.sort_values("shown_value", kind="stable").iterrows():
             y = ypos[row_label(r)]
             ax.scatter(
                 r["shown_value"],
@@ -249,20 +251,23 @@ def _dot_panels(
             )
             if r["comparator"] == "between" and pd.notna(r["shown_value_max"]):
                 ax.plot([r["shown_value"], r["shown_value_max"]], [y] * 2, color="#555555")
+            # the second dot of a row is labelled below it, the third above …: neighbours never overprint
+            below = seen.count(y) % 2 == 1
+            seen.append(y)
             ax.annotate(
                 _short(r, lang),
                 (r["shown_value"], y),
-                xytext=(0, 6),
+                xytext=(0, -7 if below else 6),
                 textcoords="offset points",
                 ha="center",
-                va="bottom",
+                va="top" if below else "bottom",
                 fontsize=7.5,
                 color="#333333",
             )
             if r["city"] not in cities:
                 cities.append(r["city"])
         ax.set_yticks(range(len(labels)), labels)
-        ax.set_ylim(len(labels) - 0.4, -0.75)
+        ax.set_ylim(len(labels) - 0.25, -0.75)
         ax.set_title(gname, loc="left", fontsize=10)
         values = pd.concat([g["shown_value"], g["shown_value_max"]]) if "shown_value_max" in g else g["shown_value"]
         if log and _use_log(values):
@@ -526,7 +531,7 @@ def policy_tool_chart(mix: pd.DataFrame, *, lang: str = "en"):
             height=0.6,
         )
         for i, v in enumerate(mix[col]):
-            if v >= 6:
+            if v >= 4:
                 ink = _ink(SERIES[k % len(SERIES)])
                 ax.text(left.iloc[i] + v / 2, i, f"{v:.0f}%", ha="center", va="center", fontsize=9, color=ink)
         left += mix[col]
