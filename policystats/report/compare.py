@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..paths import REPORT_DATA_DIR
 from . import units
-from .labels import data
+from .labels import data, topic_words
 from .select import check_cities, is_outcome, kind_sort, measures, select, text_sort
 
 HEADLINE = ["financing_target", "procurement_share", "award_level"]
@@ -227,7 +227,8 @@ def issue_dates(df: pd.DataFrame) -> dict[str, str]:
         return fallback
 
 
-def _sentences(text: str) -> list[str]:
+def sentences(text: str) -> list[str]:
+    """A measure's text cut at 。 and ；, each piece ending in 。."""
     return [s.strip() + "。" for s in re.split(r"[。;；]", text) if s.strip()]
 
 
@@ -236,18 +237,19 @@ def procurement_qualitative(df: pd.DataFrame, cities: Sequence[str] | None = Non
     from ..extract import _lexicon
 
     words = tuple(_lexicon.load("classification.yaml")["procurement_preference"]["words"])
+    topic = topic_words("procurement_share")
     issue = issue_dates(df)
     rows = []
     for city in check_cities(df, cities):
         sub = df[df["city"] == city]
         if sub["category"].eq("procurement_share").any():
             continue
-        items = sub[(sub["block_kind"] == "item") & sub["measure_text"].str.contains("采购")].drop_duplicates(
-            "measure_id"
-        )
+        items = sub[(sub["block_kind"] == "item") & sub["measure_text"].str.contains("|".join(topic))]
+        items = items.drop_duplicates("measure_id")
         for _, r in items.iterrows():
             sentence = next(
-                (s for s in _sentences(r["measure_text"]) if "采购" in s and any(w in s for w in words)), None
+                (s for s in sentences(r["measure_text"]) if any(t in s for t in topic) and any(w in s for w in words)),
+                None,
             )
             if sentence is None:
                 continue

@@ -98,6 +98,11 @@ def short_indicator(code: str, lang: str) -> str:
     return entry[check_lang(lang)] if entry else label("indicator", code, lang)
 
 
+def topic_words(category: str) -> tuple[str, ...]:
+    """Words by which a measure speaks of ``category``'s topic (``topic_words`` in labels.yaml)."""
+    return tuple(data()["topic_words"].get(category, ()))
+
+
 def comparator_sign(code: str) -> str:
     return data()["comparator_signs"].get(code, code)
 
@@ -127,7 +132,7 @@ def _tables() -> dict[str, dict[str, tuple[str, str]]]:
         "level": pairs(prov["levels"]),
         "genre": pairs(prov["genres"]),
         "nature": pairs(prov["statement_natures"]),
-        "role": pairs(struct["heading_roles"]) | {"measure": ("measure", "措施")},
+        "role": pairs(struct["heading_roles"]),
         "unit": pairs(mine["units"]),
         "comparator_role": pairs(mine["comparator_roles"]),
         "basis": pairs(mine["payment_bases"]),
@@ -136,7 +141,6 @@ def _tables() -> dict[str, dict[str, tuple[str, str]]]:
     t["indicator"] = {}
     for e in cls["indicators"]:
         t["indicator"].setdefault(e["code"], (e["en"], e["zh"]))
-    t["indicator"]["unclassified"] = ("Unclassified", "未归类")
     t["tier"] = {}
     for e in cls["tiers"]:
         for zh, en in zip(e["zh"], e["en"], strict=True):
@@ -169,12 +173,10 @@ def per_unit_label(code: Any, lang: str = "en") -> str:
     """
     if not isinstance(code, str) or not code:
         return ""
-    table = data()["per_units"]
+    table, prefix = data()["per_units"], data()["per_prefix"][check_lang(lang)]
     parts = ["two_years"] if code == "two_years" else code.split("_")
-    names = [(table[p]["en"], table[p]["zh"]) if p in table else (p, p) for p in parts]
-    if lang == "en":
-        return " ".join(f"per {en}" for en, _ in names)
-    return "".join(f"每{zh}" for _, zh in names)
+    names = [table[p][lang] if p in table else p for p in parts]
+    return (" " if lang == "en" else "").join(f"{prefix}{n}" for n in names)
 
 
 def unit_suffix(unit: str, lang: str) -> str:
@@ -209,6 +211,12 @@ def validate() -> list[str]:
                 raise LabelError(
                     f"labels.yaml: {section}.{key} has placeholders {_fields(en)} in en, {_fields(zh)} in zh"
                 )
+    for kind, entries in d["code_labels"].items():
+        for key, entry in entries.items():
+            for lang in LANGS:
+                _pick(entry, lang, f"code_labels.{kind}.{key}")
+    for lang in LANGS:
+        _pick(d["per_prefix"], lang, "per_prefix")
     for name, p in d["pages"].items():
         for part in ("title", "intro"):
             en, zh = _pick(p[part], "en", f"pages.{name}.{part}"), _pick(p[part], "zh", f"pages.{name}.{part}")

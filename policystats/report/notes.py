@@ -6,21 +6,14 @@ applies and fills in its numbers.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import pandas as pd
 
 from . import compare
-from .labels import check_lang, note
+from .labels import check_lang, note, topic_words
 from .render import cell, city_names
 from .select import check_cities, forwarded_measure_count, measures
-
-AWARD_WORDS = ("奖励", "奖补", "补助", "补贴", "资助")
-
-
-def _sentences(text: str) -> list[str]:
-    return [s.strip() + "。" for s in re.split(r"[。;；]", text) if s.strip()]
 
 
 def hidden(
@@ -88,11 +81,12 @@ def awards(
         sub = df[(df["city"] == city) & (df["doc_statement_nature"] == "commitments")]
         if sub["category"].eq("award_level").any():
             continue
-        items = sub[(sub["block_kind"] == "item") & sub["measure_text"].str.contains("|".join(AWARD_WORDS))]
+        words = topic_words("award_level")
+        items = sub[(sub["block_kind"] == "item") & sub["measure_text"].str.contains("|".join(words))]
         items = items.drop_duplicates("measure_id").sort_values(["forwarded", "doc_year"], kind="stable")
         quotes = []
         for _, r in items.head(3).iterrows():
-            s = next((x for x in _sentences(r["measure_text"]) if any(w in x for w in AWARD_WORDS)), "")
+            s = next((x for x in compare.sentences(r["measure_text"]) if any(w in x for w in words)), "")
             quotes.append(f"“{s}” ({r['measure_id']})")
         tail = (": " if lang == "en" else "：") + " ".join(quotes) if quotes else ("." if lang == "en" else "。")
         out.append(note("award_none", lang, city=names[city], n=len(items), quotes=tail))

@@ -26,7 +26,13 @@ from . import units
 from .labels import boolean, check_lang, column, comparator_sign, label, per_unit_label, text, unit_suffix
 from .select import KIND_ORDER
 
-MULTIPLIERS = ("万", "亿", "千", "百")
+
+@cache
+def _multipliers() -> str:
+    """The multiplier words of the quantity grammar (万, 亿 …): a count's written unit drops them."""
+    from ..extract import _lexicon
+
+    return "".join(m["word"] for m in _lexicon.load("quantities.yaml")["multipliers"])
 
 
 @dataclass
@@ -77,7 +83,7 @@ def cell(r: Mapping[str, Any], lang: str) -> str:
     if unit == "CNY" and _get(r, "money_unit"):
         suffix = units.money_suffix(r["money_unit"], lang)
     elif unit == "count" and lang == "zh" and _get(r, "unit_zh"):
-        suffix = str(r["unit_zh"]).lstrip("".join(MULTIPLIERS))
+        suffix = str(r["unit_zh"]).lstrip(_multipliers())
     else:
         suffix = unit_suffix(unit, lang)
     num = number(value) if comp != "between" or vmax is None else f"{number(value)}–{number(vmax)}"
