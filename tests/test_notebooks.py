@@ -353,3 +353,16 @@ def test_unknown_city_in_a_function_is_a_clear_error():
         select.UnknownCityError, match="unknown city 'Luoyang'; the table has Jieyang, Pingdingshan, Yanjiang"
     ):
         compare.financing_quantities(load_measures(), ["Luoyang"])
+
+
+def test_time_notebooks_gives_each_notebook_and_the_floor_from_one_run():
+    from policystats.report.reports import time_notebooks
+
+    res = time_notebooks(["procurement_shares"])
+    assert set(res) >= {"floor", "notebooks", "ratios", "parts", "floor_cpu", "cpu", "cpu_ratios"}
+    assert list(res["notebooks"]) == ["procurement_shares"]
+    assert res["floor"] > 0 and res["notebooks"]["procurement_shares"] > 0
+    assert res["ratios"]["procurement_shares"] == pytest.approx(
+        res["notebooks"]["procurement_shares"] / res["floor"], 0.05
+    )
+    assert set(res["parts"]["procurement_shares"]) == {"execute", "html"}
