@@ -50,11 +50,14 @@ def quantities(
     q = select(df, cities, category=category, include_outcomes=include_outcomes, include_forwarded=include_forwarded)
     q = q[q["quantity_id"].notna()]
     money = q["unit"].eq("CNY").fillna(False)
+    basis = units.payment_basis(q)
+    in_yuan = basis.isin(data()["yuan_bases"])
+    shown_unit = money.map({True: mu, False: ""}).where(~in_yuan, "元")
     return q.assign(
-        shown_value=units.in_money_unit(q["value"], q["unit"], mu),
-        shown_value_max=units.in_money_unit(q["value_max"], q["unit"], mu),
-        money_unit=money.map({True: mu, False: ""}),
-        basis=units.payment_basis(q),
+        shown_value=units.in_money_unit(q["value"], q["unit"], mu).where(~in_yuan, q["value"]),
+        shown_value_max=units.in_money_unit(q["value_max"], q["unit"], mu).where(~in_yuan, q["value_max"]),
+        money_unit=shown_unit,
+        basis=basis,
         forwarded=q["forwarded"].astype(bool),
     )
 

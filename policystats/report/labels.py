@@ -179,11 +179,13 @@ def per_unit_label(code: Any, lang: str = "en") -> str:
     return (" " if lang == "en" else "").join(f"{prefix}{n}" for n in names)
 
 
-def unit_suffix(unit: str, lang: str) -> str:
-    """What follows a number of ``unit`` in a cell: '%', ' days', '个工作日' …"""
+def unit_suffix(unit: str, lang: str, value: float | None = None) -> str:
+    """What follows a number of ``unit`` in a cell: '%', ' days', '个工作日' … (' day' after exactly 1)."""
     entry = data()["units"].get(unit)
     if entry is None:
         return f" {unit}"
+    if value == 1 and f"suffix_{lang}_one" in entry:
+        return entry[f"suffix_{lang}_one"]
     return entry[f"suffix_{lang}"]
 
 

@@ -234,6 +234,10 @@ def _dot_panels(
     )
     cities: list[str] = []
     for ax, (gname, g) in zip(axes[:, 0], groups, strict=True):
+        if "money_unit" in g and g["money_unit"].nunique() == 1 and g["money_unit"].iloc[0] and xlabel:
+            panel_xlabel = units.money_label(g["money_unit"].iloc[0], lang)
+        else:
+            panel_xlabel = xlabel
         labels = list(dict.fromkeys(row_label(r) for _, r in g.iterrows()))
         ypos = {lab: i for i, lab in enumerate(labels)}
         seen: list[int] = []
@@ -272,10 +276,10 @@ def _dot_panels(
         values = pd.concat([g["shown_value"], g["shown_value_max"]]) if "shown_value_max" in g else g["shown_value"]
         if log and _use_log(values):
             _plain_log_axis(ax)
-            ax.set_xlabel(f"{xlabel} ({text('log_note', lang)})" if xlabel else text("log_note", lang))
+            ax.set_xlabel(f"{panel_xlabel} ({text('log_note', lang)})" if panel_xlabel else text("log_note", lang))
         else:
             ax.set_xlim(0, float(values.max()) * 1.15 if values.max() > 0 else 1)
-            ax.set_xlabel(xlabel)
+            ax.set_xlabel(panel_xlabel)
         ax.margins(x=0.08)
     fig.suptitle(title, x=0.01, ha="left")
     fig.tight_layout(rect=(0, legend_in / fig_h, 1, 1 - 0.1 / fig_h))

@@ -85,7 +85,7 @@ def cell(r: Mapping[str, Any], lang: str) -> str:
     elif unit == "count" and lang == "zh" and _get(r, "unit_zh"):
         suffix = str(r["unit_zh"]).lstrip(_multipliers())
     else:
-        suffix = unit_suffix(unit, lang)
+        suffix = unit_suffix(unit, lang, None if comp == "between" else float(value))
     num = number(value) if comp != "between" or vmax is None else f"{number(value)}–{number(vmax)}"
     core = f"{comparator_sign(comp)}{num}{suffix}"
     per = per_unit_label(_get(r, "per_unit"), lang)
