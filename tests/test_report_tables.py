@@ -185,3 +185,9 @@ def test_every_section_a_notebook_opens_is_in_its_page_labels():
         used = re.findall(r'page\.section\("([a-z_]+)"\)', source)
         declared = list(labels.page(path.stem)["sections"])
         assert used == declared, f"{path.name}: sections {used} vs labels.yaml {declared}"
+
+
+def test_codes_no_wording_file_lists_still_have_labels():
+    assert labels.label("agency", "other", "zh") == "其他单位"
+    assert labels.label("indicator", "unclassified", "en") == "Unclassified"
+    assert labels.label("role", "measure", "zh") == "措施"

@@ -145,9 +145,9 @@ def _tables() -> dict[str, dict[str, tuple[str, str]]]:
     for e in cls["tiers"]:
         for zh, en in zip(e["zh"], e["en"], strict=True):
             t["tier"][zh] = (en, zh)
-    t["agency"] = {f["key"]: (f["en"], f["zh"]) for f in agencies["functions"]} | {
-        "other": ("Other agency", "其他单位")
-    }
+    t["agency"] = {f["key"]: (f["en"], f["zh"]) for f in agencies["functions"]}
+    for kind, entries in mine["code_labels"].items():
+        t.setdefault(kind, {}).update(pairs(entries))
     return t
 
 
