@@ -99,10 +99,15 @@ def table(t: Table, *, caption: str | None = None, filter_text: str = "Filter ro
     head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
     if t.sources is not None:
         head += f"<th>{esc(source_label)}</th>"
+    from .labels import column
+
+    city = {column("city", "en"), column("city", "zh")}
+    keep = [c in city for c in frame.columns]  # a city's name never breaks across lines
     body = []
     for i, row in enumerate(frame.itertuples(index=False)):
         cells = "".join(
-            f'<td class="ps-nowrap">{esc(v)}</td>' if SHORT.fullmatch(str(v)) else f"<td>{esc(v)}</td>" for v in row
+            f'<td class="ps-nowrap">{esc(v)}</td>' if k or SHORT.fullmatch(str(v)) else f"<td>{esc(v)}</td>"
+            for v, k in zip(row, keep, strict=True)
         )
         if t.sources is not None:
             quote, sentence = t.sources[i]
