@@ -21,7 +21,7 @@ import pytest
 from policystats.api import load_measures
 from policystats.cli import main
 from policystats.errors import ReportError
-from policystats.report import compare, plots
+from policystats.report import compare, plots, select
 from policystats.report.reports import load_config, new_run_dir, plan, to_html
 
 from .conftest import ROOT
@@ -85,7 +85,7 @@ def test_notebook_runs_with_defaults(name, tmp_path):
     assert pngs, "the notebook saves its figures"
     for p in pngs:
         assert p.stat().st_size > 5000
-        assert p.with_suffix(".svg").stat().st_size > 5000
+        assert not p.with_suffix(".svg").exists(), "SVG only when asked (svg = True)"
     text = html.read_text(encoding="utf-8")
     for needle in KEY_TABLE[name]:
         assert needle in text, needle
@@ -96,13 +96,42 @@ def test_notebook_runs_with_defaults(name, tmp_path):
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs_in_chinese_for_two_cities(name, tmp_path):
     params = {"lang": "zh", "city": "Pingdingshan"} if name == "city_profile" else {"lang": "zh", "cities": TWO}
-    _, html, figs = _run(name, tmp_path, **params)
-    assert sorted(figs.glob("*_zh.png"))
+    _, html, figs = _run(name, tmp_path, **params, svg=True)
+    pngs = sorted(figs.glob("*_zh.png"))
+    assert pngs
+    for p in pngs:
+        assert p.with_suffix(".svg").stat().st_size > 5000, "svg = True saves a vector copy of every figure"
     text = html.read_text(encoding="utf-8")
     for needle in KEY_TABLE_ZH[name] if name != "city_profile" else ["平顶山市", "奖补标准"]:
         assert needle in text, needle
     if name != "city_profile":
         assert "雁江区" not in text.split("<table")[-1] or name == "overview"
+
+
+def _tree_digest() -> dict[str, str]:
+    import hashlib
+
+    out = {}
+    for folder in ("figures", "notebooks", "data", "docs"):
+        for p in sorted((ROOT / folder).rglob("*")):
+            if p.is_file():
+                out[p.relative_to(ROOT).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def test_a_run_with_defaults_never_touches_the_committed_tree(tmp_path):
+    """`papermill notebooks/award_levels.ipynb out.ipynb -p lang zh`: the figures go to a temporary folder."""
+    before = _tree_digest()
+    papermill.execute_notebook(
+        str(NOTEBOOKS / "award_levels.ipynb"),
+        str(tmp_path / "out.ipynb"),
+        parameters={"lang": "zh"},
+        kernel_name="python3",
+        cwd=str(NOTEBOOKS),
+        progress_bar=False,
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+    )
+    assert _tree_digest() == before
 
 
 def test_readme_figures_are_produced_by_a_run(tmp_path):
@@ -183,7 +212,8 @@ def test_report_command_runs_in_parallel_into_a_new_folder(tmp_path, capsys):
     ]
     assert (run / "figures" / "overview" / "themes_zh.png").exists()
     status = json.loads((run / "run.json").read_text(encoding="utf-8"))
-    assert all(r["ok"] for r in status)
+    assert all(r["ok"] for r in status["reports"])
+    assert status["table_build"] and status["run"]
     # a second run never overwrites the first
     assert main(["report", "--only", "overview", "--lang", "en", "--out", str(tmp_path), "--quiet"]) == 0
     assert len([p for p in tmp_path.iterdir() if p.is_dir()]) == 2
@@ -276,21 +306,35 @@ def test_run_folders_never_collide(tmp_path):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_figures_render_without_missing_glyphs(lang, tmp_path):
+    from policystats.report import render
+
     table = load_measures()
+    names = render.city_names(table, lang)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         plots.setup(lang)
         q = compare.financing_quantities(table, include_outcomes=True)
+        shares = compare.procurement_quantities(table)
+        themes = compare.measures_per_theme(table)
         figs = [
-            plots.financing_dot_chart(q, lang=lang),
-            plots.financing_rates_chart(q, lang=lang),
-            plots.award_chart(compare.award_programmes(table, lang=lang), lang=lang),
-            plots.theme_heatmap(compare.measures_per_theme(table, lang=lang), lang=lang),
+            plots.financing_amounts(q, names, lang=lang),
+            plots.financing_rates(q, names, lang=lang),
+            plots.award_amounts(compare.award_amounts(table), names, lang=lang),
+            plots.award_rates(compare.award_rates(table), names, lang=lang),
+            plots.listing_stages(compare.listing_stages(table), names, lang=lang),
+            plots.procurement_chart(
+                shares,
+                compare.procurement_qualitative(table),
+                compare.baselines_by_document(table, shares),
+                names,
+                lang=lang,
+            ),
+            plots.theme_heatmap(render.labelled_pivot(themes, table, lang, rows="theme", cols="city"), lang=lang),
         ]
         for i, fig in enumerate(figs):
             plots.save_figure(fig, "check", f"fig{i}", lang, tmp_path)
             plots.close(fig)
-    assert len(list((tmp_path / "check").glob("*.png"))) == 4
+    assert len(list((tmp_path / "check").glob("*.png"))) == len(figs)
 
 
 def test_a_missing_glyph_is_an_error(tmp_path):
@@ -306,6 +350,19 @@ def test_a_missing_glyph_is_an_error(tmp_path):
 
 def test_unknown_city_in_a_function_is_a_clear_error():
     with pytest.raises(
-        compare.UnknownCityError, match="unknown city 'Luoyang'; the table has Jieyang, Pingdingshan, Yanjiang"
+        select.UnknownCityError, match="unknown city 'Luoyang'; the table has Jieyang, Pingdingshan, Yanjiang"
     ):
-        compare.financing_table(load_measures(), ["Luoyang"])
+        compare.financing_quantities(load_measures(), ["Luoyang"])
+
+
+def test_time_notebooks_gives_each_notebook_and_the_floor_from_one_run():
+    from policystats.report.reports import time_notebooks
+
+    res = time_notebooks(["procurement_shares"])
+    assert set(res) >= {"floor", "notebooks", "ratios", "parts", "floor_cpu", "cpu", "cpu_ratios"}
+    assert list(res["notebooks"]) == ["procurement_shares"]
+    assert res["floor"] > 0 and res["notebooks"]["procurement_shares"] > 0
+    assert res["ratios"]["procurement_shares"] == pytest.approx(
+        res["notebooks"]["procurement_shares"] / res["floor"], 0.05
+    )
+    assert set(res["parts"]["procurement_shares"]) == {"execute", "html"}

@@ -1,397 +1,494 @@
-"""Charts for the notebooks, with one shared style and Chinese labels that render.
+"""Charts for the notebooks: like with like, one shared style, Chinese labels that render.
+
+Every chart takes a frame of codes from ``compare`` (never display strings) and
+draws one kind of statement in one unit per panel: targets apart from rules,
+thresholds and outcomes; lump sums apart from amounts per person or per period;
+percent apart from percentage points; reserved procurement shares apart from
+shares won. Amounts spanning orders of magnitude are dots on a log axis, never
+bars. A city has one colour everywhere (a digest of its name picks it), and a
+forwarded higher-level plan is marked ★.
 
 ``setup(lang)`` registers the bundled Noto Sans CJK SC subset (SIL Open Font
-License, see ``policystats/report/fonts/``) with ``fontManager.addfont``, applies the
-seaborn theme and then sets ``font.family`` as a list, so Chinese and Latin
-glyphs both render. With ``strict=True`` (the default) a "Glyph … missing from
-font" warning becomes an error, so a missing glyph can never pass silently.
-``save_figure`` writes PNG and SVG under ``figures/<notebook>/`` with stable names.
+License, see ``policystats/report/fonts/``) and makes a "Glyph … missing from
+font" warning an error, so a missing glyph can never pass silently.
+``save_figure`` writes PNG and SVG under ``<figures>/<notebook>/`` with stable names.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping
 from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no GUI backend is ever needed; choosing it here skips the backend search
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib import font_manager
+from matplotlib.lines import Line2D
 
-from ..paths import FONT_DIR, get_paths
-from .labels import check_lang, label, per_unit_label
+from . import units
+from .fonts import FONT_FAMILY, FONT_FILE
+from .labels import chart_title, check_lang, label, per_unit_label, short_indicator, text
 
-FONT_FILE = FONT_DIR / "NotoSansCJKsc-Regular-subset.otf"
-FONT_FAMILY = "Noto Sans CJK SC"
 GLYPH_WARNING = r"Glyph .* missing from (current )?font"
 MARKERS = {">=": "^", ">": "^", "<=": "v", "<": "v", "~": "D", "=": "o", "between": "s"}
-PALETTE = ["#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#66a182", "#8d6a9f", "#00798c"]
-
-TEXT = {
-    "financing_title": ("Financing targets and thresholds, by city", "融资目标与门槛（按城市）"),
-    "procurement_title": (
-        "Procurement shares reserved for SMEs, against national rules",
-        "面向中小企业的政府采购预留份额与国家规定",
-    ),
-    "award_title": ("Award levels by programme", "奖补标准（按项目）"),
-    "listing_title": ("Staged listing awards", "上市分段奖励"),
-    "themes_title": ("Measures per theme", "各主题措施数量"),
-    "tools_title": ("Policy-tool mix (Rothwell–Zegveld)", "政策工具结构（Rothwell–Zegveld）"),
-    "agencies_title": ("Lead agencies", "牵头单位"),
-    "log_note": ("log scale", "对数坐标"),
-    "share": ("share (%)", "比例（%）"),
-    "measures": ("measures", "措施数"),
-    "percent_of_measures": ("% of measures", "措施占比（%）"),
-    "no_share": ("no quantified share; the measure says:", "未量化份额，原文："),
-    "provincial": ("provincial plan forwarded", "转发的省级方案"),
-    "cap": ("cap", "上限"),
-    "floor": ("floor", "下限"),
-    "approximate": ("approximate", "约数"),
-    "exact": ("exact", "确数"),
-    "range": ("range", "区间"),
-    "no_data": ("No quantities to draw for this selection.", "所选范围内没有可绘制的数量。"),
-    "procurement_sme_share": ("SMEs' share", "中小企业份额"),
-    "procurement_small_micro_share": ("of which small\n& micro firms", "其中小微企业"),
-    "procurement_works_share": ("works above\n4m yuan", "400万元以上工程"),
-    "rules_in_force": ("national rule in force: ", "当时适用的国家规定："),
-}
+ROLE_KEYS = [("^", ">="), ("v", "<="), ("D", "~"), ("o", "=")]
+# Twelve colours that stay apart for most readers; a city's colour is picked by a digest of its name,
+# so it is the same on every page, in both languages and whatever other cities a page shows.
+PALETTE = [
+    "#1b6ca8",  # blue
+    "#edae49",  # amber
+    "#8d6a9f",  # purple
+    "#00798c",  # teal
+    "#a05a2c",  # brown
+    "#e377c2",  # pink
+    "#5c6b73",  # slate
+    "#2e933c",  # green
+    "#9acd32",  # yellow-green
+    "#b8860b",  # dark gold
+    "#d1495b",  # red
+    "#ff7f0e",  # orange
+]
+SERIES = ["#1b6ca8", "#edae49", "#2e933c", "#d1495b", "#8d6a9f", "#00798c", "#a05a2c"]
 
 
-def t(key: str, lang: str) -> str:
-    en, zh = TEXT[key]
-    return en if lang == "en" else zh
+def _ink(colour: str) -> str:
+    """Black or white, whichever reads better on ``colour`` (a #rrggbb fill)."""
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5 else "white"
+
+
+def city_color(city: str) -> str:
+    """The colour of a city (its English name), the same everywhere."""
+    return PALETTE[int(hashlib.sha256(city.encode("utf-8")).hexdigest()[:8], 16) % len(PALETTE)]
 
 
 def setup(lang: str = "en", strict: bool = True) -> None:
-    """The shared style: seaborn theme, the CJK font, and strict glyph checks."""
-    import seaborn as sns
-
+    """The shared style: the CJK font first, then DejaVu Sans; strict glyph checks."""
     check_lang(lang)
     if FONT_FAMILY not in {f.name for f in font_manager.fontManager.ttflist}:
         font_manager.fontManager.addfont(str(FONT_FILE))
-    sns.set_theme(style="whitegrid", context="notebook", palette=PALETTE)
-    plt.rcParams["font.family"] = [FONT_FAMILY, "DejaVu Sans"]
-    plt.rcParams["axes.unicode_minus"] = False
-    plt.rcParams["svg.fonttype"] = "path"
-    plt.rcParams["svg.hashsalt"] = "policystats"
-    plt.rcParams["figure.dpi"] = 100
-    plt.rcParams["savefig.dpi"] = 150
+    plt.style.use("default")
+    plt.rcParams.update(
+        {
+            "font.family": [FONT_FAMILY, "DejaVu Sans"],
+            "axes.unicode_minus": False,
+            "axes.grid": True,
+            "axes.axisbelow": True,
+            "grid.color": "#e5e5e5",
+            "axes.edgecolor": "#999999",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.titlesize": 11,
+            "axes.labelsize": 10,
+            "xtick.labelsize": 9,
+            "ytick.labelsize": 9,
+            "legend.fontsize": 9,
+            "svg.fonttype": "path",
+            "svg.hashsalt": "policystats",
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+        }
+    )
     if strict:
         warnings.filterwarnings("error", message=GLYPH_WARNING)
 
 
 def figure_dir(notebook: str, figures_dir: str | os.PathLike[str] | None = None) -> Path:
-    base = Path(figures_dir) if figures_dir else get_paths().figures
+    """Where a notebook's figures go: ``figures_dir/<notebook>``; a new temporary folder when none is given.
+
+    A run never writes into the committed ``figures/`` unless asked to
+    (``policystats report --figures figures``).
+    """
+    base = Path(figures_dir) if figures_dir else Path(tempfile.mkdtemp(prefix="policystats-figures-"))
     return base / notebook
 
 
 def save_figure(
-    fig, notebook: str, name: str, lang: str, figures_dir: str | os.PathLike[str] | None = None
+    fig,
+    notebook: str,
+    name: str,
+    lang: str,
+    figures_dir: str | os.PathLike[str] | None = None,
+    *,
+    svg: bool = False,
 ) -> list[Path]:
-    """Save ``fig`` as ``<figures>/<notebook>/<name>_<lang>.png`` and ``.svg``."""
+    """Save ``fig`` as ``<figures>/<notebook>/<name>_<lang>.png``, and ``.svg`` too if asked.
+
+    SVG (text drawn as outlines, so it needs no font to view) is the slowest
+    part of a report: most of a figure's time. The figure is drawn once per
+    file: the tight bounding box is computed once for both files
+    (``bbox_inches="tight"`` would draw twice per file).
+    """
+    from matplotlib.transforms import Bbox
+
     folder = figure_dir(notebook, figures_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    # tight_layout has placed the axes already; the placeholder engine it leaves behind makes
+    # every savefig draw the figure twice.
+    fig.set_layout_engine(None)
+    tight = fig.get_tightbbox(fig.canvas.get_renderer())
+    pad = plt.rcParams["savefig.pad_inches"]
+    box = Bbox.from_extents(tight.x0 - pad, tight.y0 - pad, tight.x1 + pad, tight.y1 + pad)
+    formats = [("png", {"metadata": {"Software": None}})] + ([("svg", {"metadata": {"Date": None}})] if svg else [])
     out = []
-    for ext, kw in (("png", {"metadata": {"Software": None}}), ("svg", {"metadata": {"Date": None}})):
+    for ext, kw in formats:
         path = folder / f"{name}_{lang}.{ext}"
-        fig.savefig(path, bbox_inches="tight", **kw)
+        fig.savefig(path, bbox_inches=box, **kw)
         out.append(path)
     return out
 
 
+def close(fig) -> None:
+    plt.close(fig)
+
+
 def _empty(lang: str, title: str):
-    fig, ax = plt.subplots(figsize=(7, 1.6))
+    fig, ax = plt.subplots(figsize=(7, 1.4))
     ax.axis("off")
-    ax.text(0.5, 0.5, t("no_data", lang), ha="center", va="center")
+    ax.text(0.5, 0.5, text("no_data", lang), ha="center", va="center")
     ax.set_title(title)
     return fig
 
 
-def _wrap(text: str, width: int) -> str:
-    return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+def _wrap(s: str, width: int) -> str:
+    return "\n".join(s[i : i + width] for i in range(0, len(s), width))
 
 
-def _plain_log_axis(ax, axis: str = "x") -> None:
+def _plain_log_axis(ax) -> None:
     """Log scale with plain tick labels (no mathtext, so every glyph comes from our fonts)."""
-    from matplotlib.ticker import FuncFormatter, LogLocator
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
-    getattr(ax, f"set_{axis}scale")("log")
-    target = ax.xaxis if axis == "x" else ax.yaxis
-    target.set_major_locator(LogLocator(base=10))
-    target.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.10g}"))
-    target.set_minor_formatter(FuncFormatter(lambda v, _pos: ""))
+    ax.set_xscale("log")
+    ax.xaxis.set_major_locator(LogLocator(base=10))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.10g}"))
+    ax.xaxis.set_minor_locator(NullLocator())  # decades only: minor ticks would add dozens of texts to lay out
 
 
-def _city_colors(cities: Sequence[str]) -> dict[str, str]:
-    return {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(sorted(set(cities)))}
+def _city(names: Mapping[str, str], r) -> str:
+    return names.get(r["city"], r["city"]) + (" ★" if bool(r["forwarded"]) else "")
+
+
+def _legends(fig, cities: list[str], names: Mapping[str, str], lang: str, *, shapes: bool = True) -> None:
+    """City colours and marker shapes, under the panels, outside every axis."""
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color=city_color(c), markeredgecolor="black", label=names.get(c, c))
+        for c in cities
+    ]
+    if shapes:
+        handles += [
+            Line2D(
+                [],
+                [],
+                marker=m,
+                linestyle="",
+                color="#bbbbbb",
+                markeredgecolor="black",
+                label=label("comparator_role", key, lang),
+            )
+            for m, key in ROLE_KEYS
+        ]
+    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), frameon=False, bbox_to_anchor=(0.5, 0))
+
+
+def _short(r, lang: str) -> str:
+    """The value beside its dot: bound and number, and the unit where the axis is not money (≥30%, ≤500)."""
+    from .labels import comparator_sign, unit_suffix
+    from .render import number
+
+    suffix = "" if r["unit"] == "CNY" else unit_suffix(r["unit"], lang)
+    return f"{comparator_sign(r['comparator'])}{number(r['shown_value'])}{suffix}"
+
+
+def _use_log(values: pd.Series) -> bool:
+    """A log axis only when the values span more than a factor of 20 (and are all positive)."""
+    v = values.dropna()
+    return bool(len(v)) and float(v.min()) > 0 and float(v.max()) / float(v.min()) > 20
+
+
+def _dot_panels(
+    groups: list[tuple[str, pd.DataFrame]],
+    row_label,
+    names: Mapping[str, str],
+    lang: str,
+    title: str,
+    xlabel: str,
+    *,
+    log: bool,
+):
+    """One panel per group; one line per row label; a dot per quantity, shaped by its bound and labelled with it.
+
+    ``log``: a log axis where the panel's values span more than a factor of 20; a linear one from 0 otherwise.
+    """
+    heights = [max(1, len({row_label(r) for _, r in g.iterrows()})) for _, g in groups]
+    row_in, panel_in, legend_in, title_in = 0.42, 0.95, 0.75, 0.45
+    fig_h = row_in * sum(heights) + panel_in * len(groups) + legend_in + title_in
+    fig, axes = plt.subplots(
+        len(groups), 1, figsize=(9.5, fig_h), gridspec_kw={"height_ratios": heights}, squeeze=False
+    )
+    cities: list[str] = []
+    for ax, (gname, g) in zip(axes[:, 0], groups, strict=True):
+        if "money_unit" in g and g["money_unit"].nunique() == 1 and g["money_unit"].iloc[0] and xlabel:
+            panel_xlabel = units.money_label(g["money_unit"].iloc[0], lang)
+        else:
+            panel_xlabel = xlabel
+        labels = list(dict.fromkeys(row_label(r) for _, r in g.iterrows()))
+        ypos = {lab: i for i, lab in enumerate(labels)}
+        seen: list[int] = []
+        for _, r in g.sort_values("shown_value", kind="stable").iterrows():
+            y = ypos[row_label(r)]
+            ax.scatter(
+                r["shown_value"],
+                y,
+                marker=MARKERS.get(r["comparator"], "o"),
+                s=70,
+                color=city_color(r["city"]),
+                edgecolor="black",
+                linewidth=0.5,
+                zorder=3,
+            )
+            if r["comparator"] == "between" and pd.notna(r["shown_value_max"]):
+                ax.plot([r["shown_value"], r["shown_value_max"]], [y] * 2, color="#555555")
+            # the second dot of a row is labelled below it, the third above …: neighbours never overprint
+            below = seen.count(y) % 2 == 1
+            seen.append(y)
+            ax.annotate(
+                _short(r, lang),
+                (r["shown_value"], y),
+                xytext=(0, -7 if below else 6),
+                textcoords="offset points",
+                ha="center",
+                va="top" if below else "bottom",
+                fontsize=7.5,
+                color="#333333",
+            )
+            if r["city"] not in cities:
+                cities.append(r["city"])
+        ax.set_yticks(range(len(labels)), labels)
+        ax.set_ylim(len(labels) - 0.25, -0.75)
+        ax.set_title(gname, loc="left", fontsize=10)
+        values = pd.concat([g["shown_value"], g["shown_value_max"]]) if "shown_value_max" in g else g["shown_value"]
+        if log and _use_log(values):
+            _plain_log_axis(ax)
+            ax.set_xlabel(f"{panel_xlabel} ({text('log_note', lang)})" if panel_xlabel else text("log_note", lang))
+        else:
+            ax.set_xlim(0, float(values.max()) * 1.15 if values.max() > 0 else 1)
+            ax.set_xlabel(panel_xlabel)
+        ax.margins(x=0.08)
+    fig.suptitle(title, x=0.01, ha="left")
+    fig.tight_layout(rect=(0, legend_in / fig_h, 1, 1 - 0.1 / fig_h))
+    _legends(fig, cities, names, lang)
+    return fig
 
 
 # ------------------------------------------------------------------ financing
 
 
-def financing_dot_chart(q: pd.DataFrame, *, lang: str = "en", money_unit: str = "万元"):
-    """Money quantities on a log scale; marker shape shows the bound (floor, cap, approximate, exact).
-
-    ``q`` is ``compare.financing_quantities(...)`` (raw columns). Rows are grouped
-    by statement kind, so targets, thresholds and outcomes never share a row.
-    """
-    from .compare import money_factor, money_label
-
-    money = q[q["unit"] == "CNY"]
-    title = t("financing_title", lang)
+def financing_amounts(q: pd.DataFrame, names: Mapping[str, str], *, lang: str = "en", money_unit: str = "万元"):
+    """Money amounts (lump sums), one panel per statement kind, dots on a log axis."""
+    title = chart_title("financing_amounts", lang)
+    money = q[(q["unit"] == "CNY") & q["per_unit"].isna()]
     if money.empty:
         return _empty(lang, title)
-    f = money_factor(money_unit)
-    rows = []
-    for _, r in money.iterrows():
-        city = r["city"] if lang == "en" else r["city_zh"]
-        kind = label("statement_kind", r["statement_kind"], lang)
-        prov = " ★" if r["forwarded"] else ""
-        rows.append(
-            (
-                kind,
-                f"{city} · {label('indicator', r['indicator'], lang)}{prov}",
-                r["value"] / f,
-                r["comparator"],
-                r["city"],
-            )
-        )
-    labels = list(dict.fromkeys(f"{k} | {n}" for k, n, *_ in rows))
-    colors = _city_colors([c for *_, c in rows])
-    fig, ax = plt.subplots(figsize=(10, 0.42 * len(labels) + 1.6))
-    ypos = {lab: i for i, lab in enumerate(labels)}
-    seen = set()
-    for kind, name, value, comp, city in rows:
-        y = ypos[f"{kind} | {name}"]
-        role = {">=": "floor", ">": "floor", "<=": "cap", "<": "cap", "~": "approximate", "=": "exact"}.get(
-            comp, "range"
-        )
-        key = (role, city)
-        city_name = city if lang == "en" else q.loc[q["city"] == city, "city_zh"].iloc[0]
-        ax.scatter(
-            value,
-            y,
-            marker=MARKERS.get(comp, "o"),
-            s=80,
-            color=colors[city],
-            edgecolor="black",
-            linewidth=0.5,
-            label=None if key in seen else f"{city_name} · {t(role, lang)}",
-            zorder=3,
-        )
-        seen.add(key)
-    # a rule between statement kinds: targets, thresholds and outcomes never share a row
-    kinds = [lab.split(" | ")[0] for lab in labels]
-    for i in range(1, len(kinds)):
-        if kinds[i] != kinds[i - 1]:
-            ax.axhline(i - 0.5, color="black", linewidth=0.8)
-    ax.set_yticks(range(len(labels)), [lab.replace(" | ", " — ") for lab in labels])
-    ax.invert_yaxis()
-    _plain_log_axis(ax)
-    ax.set_xlabel(f"{money_label(money_unit, lang)} ({t('log_note', lang)})")
-    ax.set_title(title)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    fig.tight_layout()
-    return fig
+    from .select import KIND_ORDER
+
+    groups = [
+        (label("statement_kind", k, lang), money[money["statement_kind"] == k])
+        for k in KIND_ORDER
+        if (money["statement_kind"] == k).any()
+    ]
+
+    def row(r) -> str:
+        return f"{_city(names, r)} · {label('indicator', r['indicator'], lang)}"
+
+    return _dot_panels(groups, row, names, lang, title, units.money_label(money_unit, lang), log=True)
 
 
-def financing_rates_chart(q: pd.DataFrame, *, lang: str = "en"):
-    """Rates and shares (%, percentage points) of the financing rows, by city."""
+def financing_rates(q: pd.DataFrame, names: Mapping[str, str], *, lang: str = "en"):
+    """Rates: one panel per unit (percent, percentage points) and statement kind."""
+    title = chart_title("financing_rates", lang)
     rates = q[q["unit"].isin(["percent", "percentage_point"])]
-    title = t("financing_title", lang)
     if rates.empty:
         return _empty(lang, title)
-    fig, ax = plt.subplots(figsize=(8, 0.5 * len(rates) + 1.4))
-    colors = _city_colors(rates["city"])
-    names = []
-    for i, (_, r) in enumerate(rates.iterrows()):
-        city = r["city"] if lang == "en" else r["city_zh"]
-        names.append(
-            f"{city} · {label('indicator', r['indicator'], lang)}"
-            f" ({label('statement_kind', r['statement_kind'], lang)})"
-        )
-        ax.barh(i, r["value"], color=colors[r["city"]], alpha=0.85)
-        unit = "%" if r["unit"] == "percent" else (" pp" if lang == "en" else "个百分点")
-        ax.text(r["value"], i, f" {label('comparator', r['comparator'])} {r['value']:g}{unit}", va="center", fontsize=9)
-    ax.set_yticks(range(len(names)), names)
-    ax.invert_yaxis()
-    ax.set_xlabel("%" if lang == "en" else "%（或个百分点）")
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    from .select import KIND_ORDER
+
+    groups = []
+    for u in ("percent", "percentage_point"):
+        for k in KIND_ORDER:
+            g = rates[(rates["unit"] == u) & (rates["statement_kind"] == k)]
+            if len(g):
+                axis = text("percent_axis" if u == "percent" else "points_axis", lang)
+                groups.append((f"{axis} · {label('statement_kind', k, lang)}", g))
+
+    def row(r) -> str:
+        return f"{_city(names, r)} · {label('indicator', r['indicator'], lang)}"
+
+    return _dot_panels(groups, row, names, lang, title, "", log=False)
 
 
 # ------------------------------------------------------------------ procurement
 
 
 def procurement_chart(
-    q: pd.DataFrame, qualitative: pd.DataFrame, baselines_by_doc: dict[str, pd.DataFrame], *, lang: str = "en"
+    q: pd.DataFrame,
+    qualitative: pd.DataFrame,
+    baselines_by_doc: Mapping[str, pd.DataFrame],
+    names: Mapping[str, str],
+    *,
+    lang: str = "en",
 ):
-    """Reserved shares per city and document, national rules in force as reference lines.
-
-    A city with no quantified share gets a panel that quotes its measure instead
-    of a missing bar. Forwarded provincial plans are hatched and labelled.
-    """
-    title = t("procurement_title", lang)
-    panels = [(doc_id, g) for doc_id, g in q.groupby("doc_id", sort=False)]
+    """Reserved shares per document against the rules in force; shares won in a panel of their own; quotes."""
+    title = chart_title("procurement", lang)
+    reserved = q[q["share_kind"] == "reserved"]
+    won = q[q["share_kind"] == "won"]
+    panels = [("reserved", doc_id, g) for doc_id, g in reserved.groupby("doc_id", sort=False)]
+    panels += [("won", doc_id, g) for doc_id, g in won.groupby("doc_id", sort=False)]
     n = len(panels) + len(qualitative)
     if n == 0:
         return _empty(lang, title)
-    fig, axes = plt.subplots(1, n, figsize=(3.4 * n, 4.6), squeeze=False)
+    fig, axes = plt.subplots(1, n, figsize=(3.3 * n + 0.6, 4.8), squeeze=False)
     axes = axes[0]
-    colors = _city_colors(list(q["city"]) + list(qualitative.iloc[:, 0] if len(qualitative) else []))
-    for ax, (doc_id, g) in zip(axes, panels, strict=False):
+    for ax, (kind, doc_id, g) in zip(axes, panels, strict=False):
         r0 = g.iloc[0]
-        city = r0["city"] if lang == "en" else r0["city_zh"]
-        names, values = [], []
-        for _, r in g.iterrows():
-            names.append(
-                t(r["indicator"], lang) if r["indicator"] in TEXT else label("indicator", r["indicator"], lang)
-            )
-            values.append(r["value"])
-        bars = ax.bar(
-            range(len(values)),
-            values,
-            color=colors.get(r0["city"], PALETTE[0]),
+        xs = range(len(g))
+        ax.bar(
+            xs,
+            g["shown_value"],
+            color=city_color(r0["city"]),
             alpha=0.85,
             hatch="//" if r0["forwarded"] else None,
             edgecolor="black",
             linewidth=0.5,
+            width=0.6,
         )
-        for b, (_, r) in zip(bars, g.iterrows(), strict=True):
-            ax.text(
-                b.get_x() + b.get_width() / 2,
-                b.get_height(),
-                f"{label('comparator', r['comparator'])}{r['value']:g}%",
-                ha="center",
-                va="bottom",
-                fontsize=9,
-            )
+        for x, (_, r) in zip(xs, g.iterrows(), strict=True):
+            sign = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "≈"}.get(r["comparator"], "")
+            ax.text(x, r["shown_value"] + 1.5, f"{sign}{r['shown_value']:g}%", ha="center", va="bottom", fontsize=9)
         base = baselines_by_doc.get(doc_id)
-        if base is not None:
-            for i, (_, r) in enumerate(g.iterrows()):
-                rules = base[base["indicator"] == r["indicator"]]
-                for _, b in rules.iterrows():
-                    ax.hlines(b["value"], i - 0.45, i + 0.45, colors="black", linestyles="--", linewidth=1.4)
-            numbers = "、".join(dict.fromkeys(base["doc_number"]))
+        if kind == "reserved" and base is not None:
+            for x, (_, r) in zip(xs, g.iterrows(), strict=True):
+                for _, b in base[base["indicator"] == r["indicator"]].iterrows():
+                    ax.hlines(b["value"], x - 0.42, x + 0.42, colors="black", linestyles="--", linewidth=1.4)
+            numbers = "\n".join(dict.fromkeys(base["doc_number"]))
             ax.text(
                 0.5,
-                -0.28,
-                t("rules_in_force", lang) + numbers + " (- - -)",
+                -0.3,
+                text("rules_in_force", lang) + "\n" + numbers,
                 transform=ax.transAxes,
                 ha="center",
                 va="top",
-                fontsize=7,
+                fontsize=7.5,
             )
-        sub = f"{city} {r0['doc_year']}"
-        if r0["forwarded"]:
-            sub += f"\n({t('provincial', lang)})"
-        ax.set_title(sub, fontsize=10)
-        ax.set_xticks(range(len(names)), names, fontsize=8)
-        ax.set_ylim(0, 105)
-        ax.set_ylabel(t("share", lang))
+        names_x = [short_indicator(i, lang) for i in g["indicator"]]
+        ax.set_xticks(list(xs), names_x, fontsize=8)
+        ax.set_xlim(-0.6, len(g) - 0.4)
+        ax.set_ylim(0, 108)
+        ax.set_ylabel(text("share", lang))
+        sub = f"{_city(names, r0)} {r0['doc_year']}\n" + label("share_kind", kind, lang)
+        ax.set_title(sub, fontsize=9.5)
     for ax, (_, r) in zip(axes[len(panels) :], qualitative.iterrows(), strict=True):
         ax.axis("off")
-        ax.set_title(f"{r.iloc[0]}", fontsize=10)
-        rules = "\n".join(x.split(" ", 1)[0] for x in str(r.iloc[-2]).split("; ") if x)
-        ax.text(
-            0.5,
-            -0.28,
-            t("rules_in_force", lang) + "、".join(dict.fromkeys(rules.splitlines())),
-            transform=ax.transAxes,
-            ha="center",
-            va="top",
-            fontsize=7,
-        )
+        ax.set_title(f"{names.get(r['city'], r['city'])} {r['doc_year']}", fontsize=9.5)
         ax.text(
             0.02,
-            0.95,
-            t("no_share", lang) + "\n\n" + _wrap(str(r.iloc[-1]), 16),
+            0.97,
+            text("no_share", lang) + "\n\n" + _wrap(str(r["sentence"]), 14),
             va="top",
             ha="left",
-            fontsize=8,
+            fontsize=9,
             transform=ax.transAxes,
             bbox={"boxstyle": "round", "facecolor": "#f5f5f5", "edgecolor": "#999999"},
         )
-    fig.suptitle(title)
-    fig.tight_layout()
+        ax.text(
+            0.5,
+            -0.3,
+            text("rules_in_force", lang) + "\n" + "\n".join(str(r["rules_in_force"]).split("; ")),
+            transform=ax.transAxes,
+            ha="center",
+            va="top",
+            fontsize=7.5,
+        )
+    fig.suptitle(title, x=0.01, ha="left")
+    fig.text(0.99, 0.005, text("rule_line", lang), ha="right", va="bottom", fontsize=8)
+    fig.tight_layout(rect=(0, 0.03, 1, 0.95))
     return fig
 
 
 # ------------------------------------------------------------------ awards
 
 
-def award_chart(programmes: pd.DataFrame, *, lang: str = "en", money_unit: str = "万元"):
-    """Award amounts by programme and city on a log scale; caps drawn as caps (▼, hatched)."""
-    from .compare import money_label
-
-    title = t("award_title", lang)
-    if programmes.empty:
+def award_amounts(a: pd.DataFrame, names: Mapping[str, str], *, lang: str = "en", money_unit: str = "万元"):
+    """Award amounts by programme, one panel per payment basis (lump sum, per person, per period, face value)."""
+    title = chart_title("award_amounts", lang)
+    if a.empty:
         return _empty(lang, title)
-    p = programmes.copy()
-    p["name"] = [
-        f"{prog}" + (f" · {tier}" if isinstance(tier, str) and tier else "")
-        for prog, tier in zip(p["programme_label"], [label("tier", x, lang) for x in p["tier"]], strict=True)
-    ]
-    colors = _city_colors(p["city"])
-    fig, ax = plt.subplots(figsize=(9, 0.42 * len(p) + 1.5))
-    for i, (_, r) in enumerate(p.iterrows()):
-        ax.barh(
-            i,
-            r["amount"],
-            color=colors[r["city"]],
-            alpha=0.85,
-            hatch="xx" if r["is_cap"] else None,
-            edgecolor="black",
-            linewidth=0.4,
-        )
-        mark = "▼ " if r["is_cap"] else ""
-        per = f" {per_unit_label(r['per_unit'], lang)}" if isinstance(r["per_unit"], str) else ""
-        ax.text(
-            r["amount"],
-            i,
-            f" {mark}{label('comparator', r['comparator'])}{r['amount']:g}{per}",
-            va="center",
-            fontsize=8,
-        )
-    city_names = [r["city"] if lang == "en" else r["city_zh"] for _, r in p.iterrows()]
-    ax.set_yticks(range(len(p)), [f"{c} — {n}" for c, n in zip(city_names, p["name"], strict=True)], fontsize=8)
-    ax.invert_yaxis()
-    _plain_log_axis(ax)
-    ax.set_xlabel(f"{money_label(money_unit, lang)} ({t('log_note', lang)}; ▼ = {t('cap', lang)})")
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    order = ["lump_sum", "per_person", "per_period", "face_value"]
+    groups = [(label("basis", b, lang), a[a["basis"] == b]) for b in order if (a["basis"] == b).any()]
+
+    def row(r) -> str:
+        prog = label("programme", r["programme"], lang) if isinstance(r["programme"], str) else ""
+        tier = label("tier", r["tier"], lang) if isinstance(r["tier"], str) else ""
+        per = per_unit_label(r["per_unit"], lang)
+        name = " · ".join(x for x in (prog or label("indicator", r["indicator"], lang), tier, per) if x)
+        return f"{_city(names, r)} — {name}"
+
+    return _dot_panels(groups, row, names, lang, title, units.money_label(money_unit, lang), log=True)
 
 
-def listing_stage_chart(stages: pd.DataFrame, *, lang: str = "en", money_unit: str = "万元"):
-    """Staged listing awards, stacked by stage, one bar per city."""
-    from .compare import money_label
+def award_rates(r: pd.DataFrame, names: Mapping[str, str], *, lang: str = "en"):
+    """Awards given as a percent of an amount, on a linear axis."""
+    title = chart_title("award_rates", lang)
+    if r.empty:
+        return _empty(lang, title)
 
-    title = t("listing_title", lang)
+    def row(x) -> str:
+        prog = label("programme", x["programme"], lang) if isinstance(x["programme"], str) else ""
+        return f"{_city(names, x)} — {prog or label('indicator', x['indicator'], lang)}"
+
+    return _dot_panels([(text("percent_axis", lang), r)], row, names, lang, title, "", log=False)
+
+
+def listing_stages(stages: pd.DataFrame, names: Mapping[str, str], *, lang: str = "en", money_unit: str = "万元"):
+    """Staged listing awards, one bar per city stacked by stage, the total at its end."""
+    title = chart_title("listing_stages", lang)
     if stages.empty:
         return _empty(lang, title)
-    fig, ax = plt.subplots(figsize=(6.5, 1.2 + 0.9 * stages["city"].nunique()))
     cities = list(dict.fromkeys(stages["city"]))
+    fig, ax = plt.subplots(figsize=(8, 1.6 + 0.7 * len(cities)))
+    tiers = list(dict.fromkeys(stages.sort_values("order")["tier"]))
     for ci, city in enumerate(cities):
         left = 0.0
-        for k, (_, r) in enumerate(stages[stages["city"] == city].sort_values("order").iterrows()):
-            ax.barh(
+        for _, r in stages[stages["city"] == city].sort_values("order").iterrows():
+            k = tiers.index(r["tier"])
+            ax.barh(ci, r["shown_value"], left=left, color=SERIES[k % len(SERIES)], edgecolor="white", height=0.55)
+            ink = _ink(SERIES[k % len(SERIES)])
+            ax.text(
+                left + r["shown_value"] / 2,
                 ci,
-                r["value"],
-                left=left,
-                color=PALETTE[k % len(PALETTE)],
-                edgecolor="white",
-                label=r["stage"] if ci == 0 else None,
+                f"{r['shown_value']:g}",
+                ha="center",
+                va="center",
+                fontsize=9,
+                color=ink,
             )
-            ax.text(left + r["value"] / 2, ci, f"{r['value']:g}", ha="center", va="center", color="white", fontsize=9)
-            left += r["value"]
-        ax.text(left, ci, f"  Σ {left:g}", va="center", fontsize=9)
-    ax.set_yticks(range(len(cities)), cities)
-    ax.set_xlabel(money_label(money_unit, lang))
-    ax.set_title(title)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=3, fontsize=8, frameon=False)
+            left += r["shown_value"]
+        ax.text(left, ci, f"  {text('total', lang)} {left:g}", va="center", fontsize=9)
+    ax.set_yticks(range(len(cities)), [names.get(c, c) for c in cities])
+    ax.set_ylim(len(cities) - 0.5, -0.5)
+    ax.set_xlim(0, stages.groupby("city")["shown_value"].sum().max() * 1.25)
+    ax.set_xlabel(units.money_label(money_unit, lang))
+    ax.set_title(title, loc="left")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=SERIES[k % len(SERIES)]) for k in range(len(tiers))]
+    # the legend sits right of the axes: it can never cover the axis label below
+    ax.legend(
+        handles, [label("tier", t, lang) for t in tiers], loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False
+    )
     fig.tight_layout()
     return fig
 
@@ -400,58 +497,72 @@ def listing_stage_chart(stages: pd.DataFrame, *, lang: str = "en", money_unit: s
 
 
 def theme_heatmap(pivot: pd.DataFrame, *, lang: str = "en"):
-    import seaborn as sns
-
-    title = t("themes_title", lang)
+    """Measures per theme (rows) and city (columns): labelled counts."""
+    title = chart_title("themes", lang)
     if pivot.empty:
         return _empty(lang, title)
-    fig, ax = plt.subplots(figsize=(2.2 + 1.4 * pivot.shape[1], 0.45 * pivot.shape[0] + 1.4))
-    sns.heatmap(pivot, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax, linewidths=0.5)
-    ax.set_title(title)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
+    fig, ax = plt.subplots(figsize=(2.6 + 1.3 * pivot.shape[1], 0.42 * pivot.shape[0] + 1.3))
+    ax.imshow(pivot.to_numpy(), cmap="Blues", aspect="auto", vmin=0)
+    top = pivot.to_numpy().max() or 1
+    for i in range(pivot.shape[0]):
+        for j in range(pivot.shape[1]):
+            v = int(pivot.iat[i, j])
+            ax.text(j, i, str(v), ha="center", va="center", color="white" if v > top * 0.6 else "black", fontsize=9)
+    ax.set_xticks(range(pivot.shape[1]), list(pivot.columns))
+    ax.set_yticks(range(pivot.shape[0]), list(pivot.index))
+    ax.grid(False)
+    ax.tick_params(length=0)
+    ax.set_title(title, loc="left")
     fig.tight_layout()
     return fig
 
 
 def policy_tool_chart(mix: pd.DataFrame, *, lang: str = "en"):
-    title = t("tools_title", lang)
+    """Share of measures per instrument, one 100% bar per city; the legend right of the axes."""
+    title = chart_title("tools", lang)
     if mix.empty:
         return _empty(lang, title)
-    fig, ax = plt.subplots(figsize=(7, 1.0 + 0.7 * len(mix)))
+    fig, ax = plt.subplots(figsize=(8.5, 1.3 + 0.6 * len(mix)))
     left = pd.Series(0.0, index=mix.index)
     for k, col in enumerate(mix.columns):
-        ax.barh(range(len(mix)), mix[col], left=left, color=PALETTE[k % len(PALETTE)], label=col, edgecolor="white")
+        ax.barh(
+            range(len(mix)),
+            mix[col],
+            left=left,
+            color=SERIES[k % len(SERIES)],
+            label=col,
+            edgecolor="white",
+            height=0.6,
+        )
         for i, v in enumerate(mix[col]):
-            if v >= 6:
-                ax.text(left.iloc[i] + v / 2, i, f"{v:.0f}%", ha="center", va="center", color="white", fontsize=9)
+            if v >= 4:
+                ink = _ink(SERIES[k % len(SERIES)])
+                ax.text(left.iloc[i] + v / 2, i, f"{v:.0f}%", ha="center", va="center", fontsize=9, color=ink)
         left += mix[col]
-    ax.set_yticks(range(len(mix)), mix.index)
+    ax.set_yticks(range(len(mix)), list(mix.index))
+    ax.set_ylim(len(mix) - 0.5, -0.5)
     ax.set_xlim(0, 100)
-    ax.set_xlabel(t("percent_of_measures", lang))
-    ax.set_title(title)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, fontsize=8, frameon=False)
+    ax.set_xlabel(text("percent_of_measures", lang))
+    ax.set_title(title, loc="left")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     return fig
 
 
-def lead_agency_chart(pivot: pd.DataFrame, *, lang: str = "en"):
-    title = t("agencies_title", lang)
+def lead_agency_chart(pivot: pd.DataFrame, cities: list[str], *, lang: str = "en"):
+    """Measures per lead agency, stacked by city in the city's colour."""
+    title = chart_title("agencies", lang)
     if pivot.empty:
         return _empty(lang, title)
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(pivot) + 1.4))
+    fig, ax = plt.subplots(figsize=(9, 0.42 * len(pivot) + 1.5))
     left = pd.Series(0.0, index=pivot.index)
-    for k, col in enumerate(pivot.columns):
-        ax.barh(range(len(pivot)), pivot[col], left=left, color=PALETTE[k % len(PALETTE)], label=col)
+    for code, col in zip(cities, pivot.columns, strict=True):
+        ax.barh(range(len(pivot)), pivot[col], left=left, color=city_color(code), label=col, height=0.6)
         left += pivot[col]
-    ax.set_yticks(range(len(pivot)), pivot.index, fontsize=9)
-    ax.invert_yaxis()
-    ax.set_xlabel(t("measures", lang))
-    ax.set_title(title)
-    ax.legend(fontsize=8)
+    ax.set_yticks(range(len(pivot)), list(pivot.index))
+    ax.set_ylim(len(pivot) - 0.5, -0.5)
+    ax.set_xlabel(text("measures_axis", lang))
+    ax.set_title(title, loc="left")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     return fig
-
-
-def close(fig) -> None:
-    plt.close(fig)

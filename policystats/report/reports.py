@@ -13,6 +13,7 @@ non-zero.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -57,6 +58,9 @@ class Result:
     html: str | None
     error: str | None = None
     figures: list[str] = field(default_factory=list)
+    title: str = ""
+    lang: str = "en"
+    parameters: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -67,6 +71,21 @@ class RunSummary:
     @property
     def failed(self) -> list[Result]:
         return [r for r in self.results if not r.ok]
+
+
+def _quiet_imports() -> None:
+    """Spare papermill and nbconvert five seconds of start-up.
+
+    nbformat imports jsonschema, and jsonschema, when the optional package
+    rfc3987-syntax is installed (the Jupyter extras bring it), builds an IRI
+    grammar at import: about five seconds of CPU on a small machine, for a
+    format ("iri") that no notebook schema uses. jsonschema skips that format
+    when the import fails; marking the module absent makes it fail. Only this
+    process is affected, and only if it has not imported the package yet.
+    """
+    import sys
+
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
 
 # ------------------------------------------------------------------ config
@@ -150,6 +169,7 @@ def plan(
 
 
 def declared_parameters(notebook: Path) -> dict[str, Any]:
+    _quiet_imports()
     import papermill
 
     return papermill.inspect_notebook(str(notebook))
@@ -189,18 +209,50 @@ def new_run_dir(base: Path) -> Path:
 # ------------------------------------------------------------------ running
 
 
-def to_html(ipynb: Path, html: Path) -> None:
-    """Self-contained HTML with the code hidden (nbconvert --no-input)."""
-    import nbformat
+def page_info(nb) -> dict[str, str]:
+    """Title and language that the notebook's header output recorded (``notebook.start``)."""
+    for c in nb.cells:
+        for o in c.get("outputs", []) if c.cell_type == "code" else []:
+            info = o.get("metadata", {}).get("policystats")
+            if info:
+                return dict(info)
+    return {}
+
+
+def font_cache_dir() -> Path:
+    """Where subset fonts are cached: the user's cache folder, never the project tree."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "policystats" / "fonts"
+
+
+@functools.cache
+def _exporter():
+    """One HTML exporter per process: building it loads and compiles the page template."""
+    _quiet_imports()
     from nbconvert import HTMLExporter
 
+    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+
+
+def to_html(ipynb: Path, html: Path, *, title: str | None = None) -> str:
+    """Self-contained HTML with the code hidden: the page's language and title, the CJK font embedded."""
+    _quiet_imports()
+    import nbformat
+
+    from .html import finish_page
+
     nb = nbformat.read(ipynb, as_version=4)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
+    info = page_info(nb)
+    body, _ = _exporter().from_notebook_node(nb)
     # The template links require.js and MathJax from a CDN; the reports use neither
     # widgets nor maths, and a self-contained page must open offline.
     body = EXTERNAL_SCRIPT.sub("", body)
-    html.write_text(body, encoding="utf-8")
+    page_title = info.get("title") or title or ipynb.stem
+    body = finish_page(body, title=page_title, lang=info.get("lang", "en"), cache_dir=font_cache_dir())
+    tmp = html.with_name(f".{html.name}.{os.getpid()}.tmp")
+    tmp.write_text(body, encoding="utf-8")
+    tmp.replace(html)
+    return page_title
 
 
 def _describe_failure(exc: Exception, ipynb: Path) -> str:
@@ -220,6 +272,7 @@ def run_job(job: Job, root: str, run_dir: str, figures_dir: str | None = None) -
     """Execute one job (in a worker process)."""
     import logging
 
+    _quiet_imports()
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -255,12 +308,14 @@ def run_job(job: Job, root: str, run_dir: str, figures_dir: str | None = None) -
     except Exception as exc:  # kernel died, timeout …
         error = f"{type(exc).__name__}: {exc}"
     html_out: str | None = None
+    title = job.stem
     if ipynb.exists():
         try:
-            to_html(ipynb, html)
+            title = to_html(ipynb, html, title=job.stem)
             html_out = html.name
         except Exception as exc:  # pragma: no cover - nbconvert failure
             error = (error + "; " if error else "") + f"HTML export failed: {exc}"
+    shown = {k: v for k, v in params.items() if k != "figures_dir"}
     return Result(
         job.stem,
         job.report,
@@ -270,6 +325,9 @@ def run_job(job: Job, root: str, run_dir: str, figures_dir: str | None = None) -
         ipynb.name,
         html_out,
         error,
+        title=title,
+        lang=job.lang,
+        parameters=shown,
     )
 
 
@@ -287,10 +345,12 @@ def _pool_context():
 
     if not sys.platform.startswith("linux"):
         return None
+    _quiet_imports()
     import nbconvert  # noqa: F401
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
 
+    _exporter()  # the page template, compiled once for every worker
     return multiprocessing.get_context("fork")
 
 
@@ -330,9 +390,10 @@ def run(
         except KeyboardInterrupt:  # stop now: no queued notebook runs, the index lists what finished
             stop_pool(pool)
             done = {r.stem for r in results}
-            results += [Result(j.stem, j.report, j.notebook, False, 0.0, f"{j.stem}.ipynb", None, "interrupted")
+            results += [Result(j.stem, j.report, j.notebook, False, 0.0, f"{j.stem}.ipynb", None, "interrupted",
+                               title=j.stem, lang=j.lang)
                         for j in job_list if j.stem not in done]  # fmt: skip
-            _write_index(run_dir, sorted(results, key=lambda r: r.stem))
+            _write_index(run_dir, sorted(results, key=lambda r: r.stem), paths.root)
             raise
     if bar is not None:
         bar.close()
@@ -340,7 +401,7 @@ def run(
     for res in results:
         fig_dir = run_dir / "figures"
         res.figures = sorted(str(p.relative_to(run_dir)) for p in fig_dir.rglob("*.png")) if fig_dir.exists() else []
-    _write_index(run_dir, results)
+    _write_index(run_dir, results, paths.root)
     return RunSummary(run_dir, results)
 
 
@@ -359,6 +420,8 @@ def _collect(futures: dict, results: list[Result], bar) -> None:
                 f"{job.stem}.ipynb",
                 None,
                 f"{type(exc).__name__}: {exc}",
+                title=job.stem,
+                lang=job.lang,
             )
         results.append(res)
         if bar is not None:
@@ -366,20 +429,188 @@ def _collect(futures: dict, results: list[Result], bar) -> None:
             bar.update(1)
 
 
-def _write_index(run_dir: Path, results: list[Result]) -> None:
+def _write_index(run_dir: Path, results: list[Result], root: Path | None = None) -> None:
+    """run.json and index.html: every page with its title, language, parameters, status and time."""
+    from .html import CSS, esc, font_face, visible_text
+    from .labels import column, text
+    from .provenance import collect
+
+    prov = collect(root)
     (run_dir / "run.json").write_text(
-        json.dumps([asdict(r) | {"figures": []} for r in results], ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-    rows = "\n".join(
-        f"<tr><td>{r.stem}</td><td>{'ok' if r.ok else 'FAILED'}</td><td>{r.seconds}</td>"
-        f'<td>{f"<a href={chr(34)}{r.html}{chr(34)}>html</a>" if r.html else ""} <a href="{r.ipynb}">ipynb</a></td>'
-        f"<td>{r.error or ''}</td></tr>"
-        for r in results
-    )
-    (run_dir / "index.html").write_text(
-        "<!doctype html><meta charset='utf-8'><title>policystats reports</title>"
-        "<h1>policystats reports</h1><table border=1 cellpadding=4>"
-        "<tr><th>report</th><th>status</th><th>seconds</th><th>files</th><th>error</th></tr>"
-        f"{rows}</table>",
+        json.dumps(
+            {"run": prov.run, "commit": prov.commit, "table_build": prov.build_key, "table_stale": prov.stale}
+            | {"reports": [asdict(r) | {"figures": []} for r in results]},
+            ensure_ascii=False,
+            indent=2,
+        ),
         encoding="utf-8",
     )
+    en = "en"
+    heads = ["report", "language", "parameters", "status", "seconds", "files", "error"]
+    rows = []
+    for r in results:
+        link = f'<a href="{esc(r.html)}" lang="{esc(r.lang)}">{esc(r.title)}</a>' if r.html else esc(r.title)
+        link += f'<br><span class="ps-muted">{esc(r.report)}</span>'
+        params = "; ".join(f"{k} = {v}" for k, v in r.parameters.items() if k != "lang")
+        cells = [
+            link,
+            esc(r.lang),
+            esc(params),
+            text("ok" if r.ok else "failed", en),
+            f"{r.seconds:.1f}",
+            f'<a href="{esc(r.ipynb)}">ipynb</a>',
+            esc(r.error or ""),
+        ]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    meta = [
+        (text("run_date", en), prov.run),
+        (text("commit", en), prov.commit or text("no_commit", en)),
+        (
+            text("table_build", en),
+            prov.build_key + (f" ({text('table_in_memory', en, reason=prov.stale)})" if prov.stale else ""),
+        ),
+    ]
+    info = "".join(f"<span><b>{esc(k)}</b>: {esc(v)}</span>" for k, v in meta)
+    title = text("index_title", en)
+    body = (
+        f'<div class="ps-header"><h1>{esc(title)}</h1><div class="ps-meta">{info}</div></div>'
+        '<div class="ps-table ps-detail"><table><thead><tr>'
+        + "".join(f"<th>{esc(column(h, en))}</th>" for h in heads)
+        + "</tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></div>"
+    )
+    page = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>'
+        f"<style>{font_face(visible_text(body), font_cache_dir())}\n{CSS}\nbody {{ margin: 1.5em; }}\n"
+        ".ps-muted { color: #666; font-size: 12px; }</style></head>"
+        f'<body class="ps-page">{body}</body></html>'
+    )
+    (run_dir / "index.html").write_text(page, encoding="utf-8")
+
+
+# ------------------------------------------------------------------ timing
+
+
+FLOOR_SOURCE = (
+    "import pandas as pd\n"
+    "import seaborn as sns\n"
+    "import matplotlib.pyplot as plt\n"
+    "\n"
+    "fig, ax = plt.subplots()\n"
+    "sns.barplot(data=pd.DataFrame({'x': ['a', 'b'], 'y': [1, 2]}), x='x', y='y', ax=ax)\n"
+    "fig.savefig(out + '/floor.png')\n"
+)
+
+
+def _floor_notebook(folder: Path) -> Path:
+    """A trivial notebook: imports pandas and seaborn and saves one PNG (the floor of a report's time)."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    nb.cells = [
+        new_code_cell('out: str = "."  # where the PNG goes', metadata={"tags": ["parameters"]}),
+        new_code_cell(FLOOR_SOURCE),
+    ]
+    path = folder / "floor.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (the kernels)."""
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _time_one(notebook: Path, out: Path, params: dict[str, Any]) -> dict[str, float]:
+    import papermill
+
+    out.mkdir(parents=True, exist_ok=True)
+    c0 = _cpu()
+    t0 = time.perf_counter()
+    papermill.execute_notebook(
+        str(notebook),
+        str(out / "page.ipynb"),
+        parameters=params,
+        kernel_name="python3",
+        cwd=str(notebook.parent),
+        progress_bar=False,
+        log_output=False,
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+    )
+    t1 = time.perf_counter()
+    to_html(out / "page.ipynb", out / "page.html")
+    t2 = time.perf_counter()
+    return {"seconds": t2 - t0, "execute": t1 - t0, "html": t2 - t1, "cpu": _cpu() - c0}
+
+
+def time_notebooks(
+    names: list[str] | None = None,
+    *,
+    lang: str = "en",
+    root: str | os.PathLike[str] | None = None,
+    repeat: int = 1,
+) -> dict[str, Any]:
+    """Seconds per notebook and of a trivial floor notebook, measured in one run (for ``policystats bench``).
+
+    Each notebook runs with its defaults (and ``lang``) through papermill in a
+    fresh kernel and is exported to HTML, exactly as ``policystats report`` runs
+    one job; the floor notebook (imports pandas and seaborn, saves one PNG) goes
+    through the same two steps. Runs are sequential, in this process, with
+    papermill and nbconvert imported beforehand; the font cache is a new empty
+    folder, so every page pays for subsetting its font. With ``repeat`` > 1
+    each figure is the minimum of that many runs, the floor's too.
+
+    Returns ``{"floor": s, "notebooks": {name: s}, "ratios": {name: s / floor},
+    "parts": {name: {"execute": s, "html": s}}}`` in wall-clock seconds, and the
+    same in CPU seconds of this process and the kernels (``floor_cpu``, ``cpu``,
+    ``cpu_ratios``), which another load on the machine disturbs less.
+    """
+    import tempfile
+
+    _quiet_imports()
+    import papermill  # noqa: F401
+
+    _exporter()
+    paths = get_paths(root)
+    names = names or sorted(p.stem for p in paths.notebooks.glob("*.ipynb"))
+    old_cache = os.environ.get("XDG_CACHE_HOME")
+    with tempfile.TemporaryDirectory(prefix="policystats-time-") as tmp:
+        work = Path(tmp)
+        os.environ["XDG_CACHE_HOME"] = str(work / "cache")
+        try:
+            floor_nb = _floor_notebook(work)
+            runs: dict[str, list[dict[str, float]]] = {}
+            order = ["__floor__", *names, "__floor__"]
+            for _ in range(repeat):
+                for n in order:
+                    out = work / "runs" / f"{n}-{len(runs.get(n, []))}"
+                    if n == "__floor__":
+                        res = _time_one(floor_nb, out, {"out": str(out)})
+                    else:
+                        params = {"lang": lang, "figures_dir": str(out / "figures")}
+                        res = _time_one(paths.notebooks / f"{n}.ipynb", out, params)
+                    runs.setdefault(n, []).append(res)
+        finally:
+            if old_cache is None:
+                os.environ.pop("XDG_CACHE_HOME", None)
+            else:
+                os.environ["XDG_CACHE_HOME"] = old_cache
+    best = {n: min(rs, key=lambda r: r["seconds"]) for n, rs in runs.items()}
+    cpu = {n: min(r["cpu"] for r in rs) for n, rs in runs.items()}
+    floor = best.pop("__floor__")["seconds"]
+    floor_cpu = cpu.pop("__floor__")
+    return {
+        "floor": round(floor, 2),
+        "notebooks": {n: round(r["seconds"], 2) for n, r in best.items()},
+        "ratios": {n: round(r["seconds"] / floor, 2) for n, r in best.items()},
+        "parts": {n: {"execute": round(r["execute"], 2), "html": round(r["html"], 2)} for n, r in best.items()},
+        "floor_cpu": round(floor_cpu, 2),
+        "cpu": {n: round(c, 2) for n, c in cpu.items()},
+        "cpu_ratios": {n: round(c / floor_cpu, 2) for n, c in cpu.items()},
+    }
