@@ -24,6 +24,9 @@ class BuildSummary:
     outputs: list[str] = field(default_factory=list)
     pruned_files: int = 0
     pruned_bytes: int = 0
+    applied: int = 0  # reviewers' decisions (data/review.csv) applied on top of extraction
+    stale: list = field(default_factory=list)  # decisions not applied (review.Stale), each with what changed
+    changed: int = 0  # quantities whose category or statement kind changed (data/processed/changes.csv)
 
 
 def load_documents(root: str | os.PathLike[str] | None = None) -> pd.DataFrame:
@@ -105,6 +108,9 @@ def build(
         result.cached,
         result.outputs,
         *pruned,
+        result.applied,
+        result.stale,
+        result.changed,
     )
 
 
@@ -183,7 +189,9 @@ def stale_reason(paths, rows: list[dict[str, str]]) -> str | None:
     have = dict(zip(built["doc_id"], built["build_key"], strict=True))
     want = {r["doc_id"]: cache_key(r) for r in rows}
     if have == want:
-        return None
+        from .review import unbuilt_reason
+
+        return unbuilt_reason(paths)
     added = sorted(want.keys() - have.keys())
     removed = sorted(have.keys() - want.keys())
     changed = sorted(d for d in want.keys() & have.keys() if want[d] != have[d])
@@ -230,8 +238,19 @@ def load_measures(root: str | os.PathLike[str] | None = None) -> pd.DataFrame:
         f"{reason}; building the table in memory. Run `policystats build` to save it.",
         stacklevel=2,
     )
+    from .review import BuildReview
+
     rows = sorted(rows, key=lambda r: r["doc_id"])
-    chunks = [process_document(str(paths.root), r, use_cache=False).frame() for r in rows]
+    review = BuildReview(paths, rows)  # the decisions of data/review.csv, as a build applies them
+    chunks = []
+    for r in rows:
+        frame = process_document(str(paths.root), r, use_cache=False).frame()
+        reviewed = review.apply(frame, r["doc_id"])
+        chunks.append(frame if reviewed is None else reviewed)
+    if review.finish():
+        warnings.warn(
+            f"{len(review.stale)} review decision(s) are stale; `policystats review` lists them", stacklevel=2
+        )
     df = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=schema.COLUMNS)
     return schema.validate(schema.coerce(df))
 

@@ -34,6 +34,19 @@ Errors are one line (exit 2 for bad input, 1 otherwise); --debug shows traceback
 """
 
 
+def _print_review(summary) -> None:
+    """What the build did with data/review.csv and what it changed, with every stale decision on stderr."""
+    if summary.applied or summary.stale:
+        print(f"Applied {summary.applied} review decision(s) from data/review.csv; {len(summary.stale)} stale.")
+    for s in summary.stale:
+        print(f"stale: {s}", file=sys.stderr)
+    if summary.changed:
+        print(
+            f"{summary.changed} quantities changed category or statement kind since the last build "
+            "(data/processed/changes.csv; `policystats review --only-uncertain` includes them)"
+        )
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from .api import build
 
@@ -51,6 +64,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     )
     df = summary.per_document
     print(f"Built {summary.n_rows} rows from {summary.n_documents} documents ({summary.cached} from the cache).")
+    _print_review(summary)
     if args.prune_cache:
         print(
             f"Pruned the cache: removed {summary.pruned_files} files ({summary.pruned_bytes / 1e6:.1f} MB) "
@@ -243,12 +257,15 @@ def _cmd_review(args: argparse.Namespace) -> int:
         n = review.export_worksheet(paths, args.out, doc=args.doc, city=args.city, only_uncertain=args.only_uncertain)
         print(f"wrote {n} row(s) to check to {args.out}; fill its editable columns, then run")
         print(f"  policystats review --apply {args.out}")
-    stale = review.stale_decisions(paths)
+    stale, unseen = review.stale_decisions(paths)
     for s in stale:
         print(f"stale: {s}", file=sys.stderr)
     if not (args.apply or args.out):
         decisions = review.read_decisions(paths.review)
-        print(f"{len(decisions)} decision(s) in data/review.csv, {len(stale)} of them stale")
+        print(
+            f"{len(decisions)} decision(s) in data/review.csv: {len(stale)} stale at the last build, "
+            f"{unseen} not built yet" + (" (run `policystats build`)" if unseen else "")
+        )
     return 0
 
 

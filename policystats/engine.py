@@ -6,10 +6,13 @@ caches its result under ``.cache/build/`` keyed on the file's sha256, its
 catalog row and the extractor (``EXTRACTOR_VERSION`` and a digest of the
 package's code and wording files), so a rebuild only redoes what changed.
 
-``run_build`` consumes the chunks in catalog order and streams them to
-``data/processed/measures.csv``, ``measures.parquet`` and one Parquet file per
-document under ``data/processed/parquet/``; memory stays bounded by a few
-documents, whatever the size of the corpus.
+``run_build`` consumes the chunks in catalog order, applies the reviewers'
+decisions of ``data/review.csv`` on top of them (after the cache: decisions
+never invalidate it), and streams them to ``data/processed/measures.csv``,
+``measures.parquet`` and one Parquet file per document under
+``data/processed/parquet/``; memory stays bounded by a few documents, whatever
+the size of the corpus. ``changes.csv`` lists the quantities whose category or
+statement kind differ from the table the build replaces.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +67,9 @@ class BuildResult:
     n_rows: int
     cached: int
     outputs: list[str] = field(default_factory=list)
+    applied: int = 0  # reviewers' decisions applied
+    stale: list = field(default_factory=list)  # review.Stale: decisions not applied, with why
+    changed: int = 0  # rows of changes.csv
 
 
 @functools.cache
@@ -392,6 +398,8 @@ class _Writers:
             "parquet": self.dir / paths.measures_parquet.name,
             "dataset": self.dir / paths.parquet_dataset.name,
             "documents": self.dir / paths.documents_csv.name,
+            "changes": self.dir / paths.changes_csv.name,
+            "review": self.dir / paths.review_status.name,
         }
         self.files["dataset"].mkdir()
         self.write_csv = write_csv
@@ -449,7 +457,9 @@ class _Writers:
         self._close_doc()
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def finish(self, per_doc: pd.DataFrame) -> None:
+    def finish(
+        self, per_doc: pd.DataFrame, changes: pd.DataFrame | None = None, review: pd.DataFrame | None = None
+    ) -> None:
         """Check the row counts, then publish the build folder's files in place of the old ones."""
         if self.csv is not None:
             self.csv.close()
@@ -458,6 +468,11 @@ class _Writers:
             self.parquet.close()
         self._close_doc()
         per_doc.to_csv(self.files["documents"], index=False, lineterminator="\n")
+        if changes is None:
+            changes = pd.DataFrame(columns=CHANGE_COLUMNS)
+        changes.to_csv(self.files["changes"], index=False, lineterminator="\n")
+        if review is not None:
+            review.to_csv(self.files["review"], index=False, lineterminator="\n")
         self._check_counts(per_doc)
         with file_lock(self.paths.publish_lock, "publish"):
             self._publish()
@@ -491,7 +506,94 @@ class _Writers:
             os.replace(p.parquet_dataset, old)
         os.replace(self.files["dataset"], p.parquet_dataset)
         os.replace(self.files["documents"], p.documents_csv)
+        os.replace(self.files["changes"], p.changes_csv)
+        if self.files["review"].exists():
+            os.replace(self.files["review"], p.review_status)
+        else:
+            p.review_status.unlink(missing_ok=True)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+CHANGE_COLUMNS = ["doc_id", "span_start", "span_end", "quantity_text", "field", "before", "after"]
+_KEY = ["span_start", "span_end", "quantity_text"]
+
+
+class _Changes:
+    """Unreviewed quantities whose category or statement kind differ from the table this build replaces.
+
+    Only documents whose build key changed are compared, each against its own
+    file in the published ``parquet/`` (still the old one while the build runs).
+    """
+
+    def __init__(self, paths: ProjectPaths) -> None:
+        self.paths = paths
+        self.keys = _previous_keys(paths)
+        self.rows: list[dict[str, Any]] = []
+        self._prev: tuple[str, pd.DataFrame | None] = ("", None)
+
+    def add(self, chunk: Chunk) -> None:
+        doc_id = chunk.doc_id
+        old_key = self.keys.get(doc_id)
+        if old_key is None or old_key == chunk.summary.get("build_key", ""):
+            return
+        prev = self._previous(doc_id)
+        if prev is None:
+            return
+        frame = chunk.frame()
+        cols = [*_KEY, "category", "statement_kind"]
+        new = frame.loc[frame["quantity_id"].notna() & ~frame["confirmed"].astype(bool), cols]  # not a person's
+        both = new.merge(prev, on=_KEY, suffixes=("", "_before"))
+        for name in ("category", "statement_kind"):
+            diff = both[both[name].astype(str) != both[f"{name}_before"].astype(str)]
+            self.rows += [
+                {"doc_id": doc_id, **{k: r[k] for k in _KEY}, "field": name, "before": r[f"{name}_before"],
+                 "after": r[name]}
+                for r in diff.to_dict("records")
+            ]  # fmt: skip
+
+    def frame(self) -> pd.DataFrame:
+        df = pd.DataFrame(self.rows, columns=CHANGE_COLUMNS)
+        return df.sort_values(["doc_id", "span_start", "span_end", "field"], kind="stable")
+
+    def _previous(self, doc_id: str) -> pd.DataFrame | None:
+        if self._prev[0] != doc_id:
+            path = self.paths.parquet_dataset / f"{doc_id}.parquet"
+            try:
+                old = pd.read_parquet(path, columns=[*_KEY, "category", "statement_kind", "quantity_id"])
+                old = old.loc[old["quantity_id"].notna()].drop(columns="quantity_id").drop_duplicates(_KEY)
+            except Exception:  # no previous table, or one this version cannot read: nothing to compare
+                old = None
+            self._prev = (doc_id, old)
+        return self._prev[1]
+
+
+def _previous_keys(paths: ProjectPaths) -> dict[str, str]:
+    """doc_id → build key of the published table (none if there is no readable documents.csv)."""
+    import csv
+
+    try:
+        with paths.documents_csv.open(encoding="utf-8", newline="") as fh:
+            return {r["doc_id"]: r.get("build_key") or "" for r in csv.DictReader(fh)}
+    except (OSError, KeyError, csv.Error, UnicodeDecodeError):
+        return {}
+
+
+def _reviewed(chunk: Chunk, review: Any) -> Chunk:
+    """The chunk with the reviewers' decisions on its rows applied (itself if none concerns it)."""
+    import pyarrow as pa
+
+    if not review.pending.get(chunk.doc_id):
+        return chunk
+    frame = review.apply(chunk.frame(), chunk.doc_id)
+    if frame is None:
+        return chunk
+    frame = schema.coerce(frame)
+    return replace(
+        chunk,
+        arrow=pa.Table.from_pandas(frame, preserve_index=False),
+        csv=frame.to_csv(index=False, header=False, lineterminator="\n"),
+        summary=chunk.summary | {"rows": len(frame)},
+    )
 
 
 def _tasks(paths: ProjectPaths, rows: list[dict[str, str]], max_bytes: int | None) -> list[Task]:
@@ -556,6 +658,10 @@ def run_build(
     else:
         raise PolicystatsError(f"unknown engine {engine!r}; use local or dask")
     chunks: Iterable[Chunk] = progress(source, len(tasks)) if progress is not None else source
+    from .review import BuildReview
+
+    review = BuildReview(paths, rows)
+    changes = _Changes(paths)
     writers = _Writers(paths, write_csv=write_csv)
     summaries: list[dict[str, Any]] = []
     cached = 0
@@ -564,6 +670,8 @@ def run_build(
             if chunk.note:
                 warnings.warn(chunk.note, BuildWarning, stacklevel=2)
             same_doc = bool(summaries) and summaries[-1]["doc_id"] == chunk.doc_id
+            chunk = _reviewed(chunk, review)
+            changes.add(chunk)
             writers.write(chunk)
             if same_doc:
                 _merge(summaries[-1], chunk.summary)
@@ -571,7 +679,9 @@ def run_build(
                 summaries.append(dict(chunk.summary))
                 cached += chunk.cached
         per_doc = pd.DataFrame(summaries)
-        writers.finish(per_doc)
+        changed = changes.frame()
+        review.finish()
+        writers.finish(per_doc, changed, review.status() if review.seen else None)
     except BaseException:
         writers.discard()
         raise
@@ -582,4 +692,4 @@ def run_build(
         for p in (paths.measures_csv, paths.measures_parquet, paths.parquet_dataset, paths.documents_csv)
         if p.exists()
     ]
-    return BuildResult(per_doc, writers.n_rows, cached, outputs)
+    return BuildResult(per_doc, writers.n_rows, cached, outputs, review.applied, review.stale, len(changed))

@@ -87,6 +87,16 @@ class ProjectPaths:
         return self.processed / "documents.csv"
 
     @property
+    def changes_csv(self) -> Path:
+        """Quantities whose category or statement kind the last build changed (for ``review --only-uncertain``)."""
+        return self.processed / "changes.csv"
+
+    @property
+    def review_status(self) -> Path:
+        """What the last build did with each decision of data/review.csv: applied, or stale and why."""
+        return self.processed / "review_status.csv"
+
+    @property
     def parquet_dataset(self) -> Path:
         """Partitioned Parquet written by the scalable build (one file per document)."""
         return self.processed / "parquet"

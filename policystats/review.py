@@ -78,6 +78,8 @@ INPUT_COLUMNS = [
     "note",
 ]
 WORKSHEET_COLUMNS = CONTEXT_COLUMNS + INPUT_COLUMNS
+# What the last build did with each decision (data/processed/review_status.csv).
+STATUS_COLUMNS = [*DECISION_COLUMNS, "status", "why"]
 YES = {"x", "X", "yes", "y", "1", "true", "True", "是", "√", "✓"}
 
 
@@ -544,9 +546,7 @@ def apply(table: pd.DataFrame, decisions: list[Decision], docs: dict[str, tuple[
             continue
         sha, text = docs[d.doc_id]
         if sha != d.doc_sha256:
-            stale.append(
-                Stale(d, f"the document changed since the decision (sha256 {d.doc_sha256[:12]}… → {sha[:12]}…)")
-            )
+            stale.append(Stale(d, _sha_changed(d.doc_sha256, sha)))
             continue
         if text[d.span_start : d.span_end] != d.quantity_text:
             stale.append(Stale(d, "the text at the decision's span differs"))
@@ -622,6 +622,76 @@ def _drop_rows(df: pd.DataFrame, drop: list[int]) -> pd.DataFrame:
     return df.drop(index=remove)
 
 
+class BuildReview:
+    """The decisions of ``data/review.csv``, applied to each document's rows as the build writes them.
+
+    Decisions never enter the cache key: a chunk comes from the cache as
+    extracted and the decisions go on top. A decision whose document left the
+    catalog or changed its bytes is stale at once; one that no chunk of its
+    document could take is stale at ``finish()``.
+    """
+
+    def __init__(self, paths, rows: list[dict[str, str]]) -> None:
+        self.paths = paths
+        self.rows = {r["doc_id"]: r for r in rows}
+        self.stale: list[Stale] = []
+        self.applied = 0
+        self.seen: list[Decision] = []  # every decision, in data/review.csv's order
+        self.pending: dict[str, list[Decision]] = {}
+        self._text: tuple[str, str] = ("", "")
+        self.seen = read_decisions(paths.review)
+        for d in self.seen:
+            row = self.rows.get(d.doc_id)
+            if row is None:
+                self.stale.append(Stale(d, "the document is no longer in the catalog"))
+            elif row["sha256"] != d.doc_sha256:
+                self.stale.append(Stale(d, _sha_changed(d.doc_sha256, row["sha256"])))
+            else:
+                self.pending.setdefault(d.doc_id, []).append(d)
+
+    def apply(self, frame: pd.DataFrame, doc_id: str) -> pd.DataFrame | None:
+        """The rows with this document's decisions applied, or None if none falls within them."""
+        waiting = self.pending.get(doc_id)
+        if not waiting or frame.empty:
+            return None
+        lo, hi = int(frame["measure_start"].min()), int(frame["measure_end"].max())
+        mine = [d for d in waiting if lo <= d.span_start and d.span_end <= hi]  # a part holds some of them
+        if not mine:
+            return None
+        self.pending[doc_id] = [d for d in waiting if not (lo <= d.span_start and d.span_end <= hi)]
+        done = apply(frame, mine, {doc_id: (self.rows[doc_id]["sha256"], self._document_text(doc_id))})
+        self.stale += done.stale
+        self.applied += done.applied
+        return done.table
+
+    def finish(self) -> list[Stale]:
+        """Every stale decision, those no chunk could take included."""
+        for ds in self.pending.values():
+            self.stale += [Stale(d, "no measure of the document holds the span any more") for d in ds]
+        self.pending = {}
+        return self.stale
+
+    def status(self) -> pd.DataFrame:
+        """Every decision with what the build did with it (``data/processed/review_status.csv``)."""
+        why = {st.decision: st.why for st in self.stale}
+        rows = [
+            [_cell(getattr(d, f.name)) for f in fields(Decision)] + ["stale" if d in why else "applied", why.get(d, "")]
+            for d in self.seen
+        ]
+        return pd.DataFrame(rows, columns=STATUS_COLUMNS)
+
+    def _document_text(self, doc_id: str) -> str:
+        from .corpus import document_text
+
+        if self._text[0] != doc_id:
+            self._text = (doc_id, document_text(self.paths, self.rows[doc_id]))
+        return self._text[1]
+
+
+def _sha_changed(old: str, new: str) -> str:
+    return f"the document changed since the decision (sha256 {old[:12]}… → {new[:12]}…)"
+
+
 # ------------------------------------------------------------------ the project's review loop
 
 
@@ -637,7 +707,7 @@ def _documents(paths) -> tuple[dict[str, str], dict[str, str]]:
 
 def changed_quantities(paths) -> set[tuple[str, int, int]]:
     """Quantities whose category or kind changed at the last build (``data/processed/changes.csv``)."""
-    path = paths.processed / "changes.csv"
+    path = paths.changes_csv
     if not path.exists():
         return set()
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -679,18 +749,41 @@ def apply_worksheet(paths, file: str | os.PathLike[str], *, reviewer: str = "") 
     return len(new), len(stored)
 
 
-def stale_decisions(paths) -> list[Stale]:
-    """Decisions that no longer apply to the documents as they are now."""
-    from .api import load_measures
+def _built(paths) -> dict[Decision, tuple[str, str]] | None:
+    """What the last build did with each decision it saw; None if it saw no data/review.csv."""
+    path = paths.review_status
+    if not path.exists():
+        return None
+    status = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return dict(zip(read_decisions(path), zip(status["status"], status["why"], strict=True), strict=True))
 
-    decisions = read_decisions(paths.review)
-    if not decisions:
-        return []
-    sha, texts = _documents(paths)
-    docs = {d: (sha[d], texts[d]) for d in sha}
-    table = load_measures(paths.root)
-    extracted = table[table["origin"] != "added"] if "origin" in table.columns else table
-    return apply(extracted, decisions, docs).stale
+
+def stale_decisions(paths) -> tuple[list[Stale], int]:
+    """The decisions the last build found stale, and how many decisions it has not seen (made since).
+
+    The build's own account (``data/processed/review_status.csv``) is the
+    truth: a rejected quantity is gone from the table, so the table alone
+    cannot tell whether its decision still applies.
+    """
+    built = _built(paths) or {}
+    stale, unseen = [], 0
+    for d in read_decisions(paths.review):
+        fate = built.get(d)
+        if fate is None:
+            unseen += 1
+        elif fate[0] == "stale":
+            stale.append(Stale(d, fate[1]))
+    return stale, unseen
+
+
+def unbuilt_reason(paths) -> str | None:
+    """Why the table does not carry the decisions of data/review.csv as they are now; None if it does."""
+    now = set(read_decisions(paths.review))
+    built = set(_built(paths) or {})
+    if now == built:
+        return None
+    parts = [f"{n} {what}" for n, what in ((len(now - built), "not applied yet"), (len(built - now), "withdrawn")) if n]
+    return f"data/review.csv changed since the last build ({', '.join(parts)})"
 
 
 def review_gold(paths):

@@ -151,3 +151,124 @@ def test_a_damaged_decisions_file_is_named(tmp_path: Path) -> None:
     path.write_text(",".join(R.DECISION_COLUMNS) + "\ns,d,1,x,5万元,confirm,,,,,,,,,\n", encoding="utf-8")
     with pytest.raises(R.ReviewError, match=r"review\.csv row 2"):
         R.read_decisions(path)
+
+
+# ------------------------------------------------------------------ the loop through the commands
+
+
+def _catalog_sha(project: ProjectPaths, doc: str, sha: str) -> None:
+    cat = pd.read_csv(project.data / "catalog.csv", dtype=str, keep_default_na=False)
+    cat.loc[cat["doc_id"] == doc, "sha256"] = sha
+    cat.to_csv(project.data / "catalog.csv", index=False, lineterminator="\n")
+
+
+@pytest.fixture
+def new_wording(monkeypatch):
+    """A change to the extraction wording: the rules of indicator subsidy_rate are gone, and the digest moves."""
+    from policystats import engine
+    from policystats.extract import classify
+
+    before = classify._lex()
+    lex = before | {"indicators": [r for r in before["indicators"] if r["code"] != "subsidy_rate"]}
+
+    def change() -> None:
+        classify._rules_for.cache_clear()
+        monkeypatch.setattr(classify, "_lex", lambda: lex)
+        monkeypatch.setattr(engine, "_extractor_digest", lambda: "wording-changed")
+
+    yield change
+    monkeypatch.undo()
+    classify._rules_for.cache_clear()
+
+
+def test_two_corrections_and_an_addition_survive_a_rebuild_and_an_edit_makes_one_stale(
+    project, tmp_path: Path, new_wording, capsys
+) -> None:
+    from policystats.cli import main
+
+    root = str(project.root)
+    assert main(["--root", root, "build", "--quiet"]) == 0
+    sheet_path = tmp_path / "check.xlsx"
+    assert main(["--root", root, "review", "--out", str(sheet_path)]) == 0
+    sheet = R.read_worksheet(sheet_path)
+    # 按照贷款余额增量的1%给予资金奖励 rewards lenders for loans: financing, not an award level.
+    i = _row(sheet, "1%", "pingdingshan-2022-huiqi")
+    assert sheet.loc[i, "category"] == "award_level"
+    sheet.loc[i, "new_category"] = "financing_target"
+    # 工业总产值前200名重点工业企业 names the firms served, it sets no target.
+    j = _row(sheet, "200名", "jieyang-2019-nuanqi")
+    assert sheet.loc[j, "statement_kind"] == "target"
+    sheet.loc[j, "new_statement_kind"] = "rule"
+    # A quantity the extractor misses: 三个节点 (three milestones).
+    table = load_measures(project.root)
+    measure = table[table["measure_text"].str.contains("三个节点", regex=False)].iloc[0]
+    added = dict.fromkeys(R.WORKSHEET_COLUMNS, "") | {"measure_id": measure.measure_id, "add_text": "三个节点"}
+    added |= {"new_category": "other", "new_statement_kind": "rule", "new_comparator": "=", "new_value": "3"}
+    sheet = pd.concat([sheet, pd.DataFrame([added | {"new_unit": "count"}])], ignore_index=True)
+    R.write_worksheet(sheet, sheet_path)
+    assert main(["--root", root, "review", "--apply", str(sheet_path), "--reviewer", "li"]) == 0
+    assert len(R.read_decisions(project.review)) == 3
+
+    new_wording()
+    capsys.readouterr()
+    assert main(["--root", root, "build", "--quiet"]) == 0
+    out = capsys.readouterr()
+    assert "Applied 3 review decision(s) from data/review.csv; 0 stale." in out.out
+    t = load_measures(project.root)
+    start = int(sheet.loc[i, "key"].split("|")[1])
+    pick = t[(t["doc_id"] == "pingdingshan-2022-huiqi") & (t["span_start"] == start)].iloc[0]
+    assert (pick["category"], pick["origin"], bool(pick["confirmed"])) == ("financing_target", "corrected", True)
+    pick = t[(t["doc_id"] == "jieyang-2019-nuanqi") & (t["quantity_text"] == "200名")].iloc[0]
+    assert (pick["statement_kind"], pick["origin"]) == ("rule", "corrected")
+    pick = t[t["origin"] == "added"]
+    assert list(pick["quantity_text"]) == ["三个节点"] and pick.iloc[0]["value"] == 3
+    # The wording change moved other rows of subsidy_rate; the build lists them, not the corrected one.
+    changes = pd.read_csv(project.changes_csv, dtype=str)
+    corrected = t[t["origin"] == "corrected"]
+    assert len(changes) and not set(changes["span_start"].astype(int)) & set(corrected["span_start"])
+    assert "changed category or statement kind since the last build" in out.out
+
+    # The Jieyang document is edited (one character before the quantity): its decision is stale, not applied.
+    raw = project.data / "raw" / "jieyang-2019-nuanqi.txt"
+    text = raw.read_text(encoding="utf-8")
+    raw.write_text(text.replace("工业总产值前200名", "工业总产值前 200名", 1), encoding="utf-8")
+    from policystats.corpus import sha256_of
+
+    _catalog_sha(project, "jieyang-2019-nuanqi", sha256_of(raw))
+    assert main(["--root", root, "build", "--quiet"]) == 0
+    out = capsys.readouterr()
+    assert "Applied 2 review decision(s) from data/review.csv; 1 stale." in out.out
+    assert "stale: jieyang-2019-nuanqi '200名' (correct by li on" in out.err
+    assert "the document changed since the decision" in out.err
+    t = load_measures(project.root)
+    pick = t[(t["doc_id"] == "jieyang-2019-nuanqi") & (t["quantity_text"] == "200名")].iloc[0]
+    assert (pick["statement_kind"], pick["origin"], bool(pick["confirmed"])) == ("target", "extracted", False)
+    assert main(["--root", root, "review"]) == 0
+    out = capsys.readouterr()
+    assert "stale: jieyang-2019-nuanqi '200名'" in out.err
+    assert "3 decision(s) in data/review.csv: 1 stale at the last build, 0 not built yet" in out.out
+
+
+def test_a_rejected_quantity_is_gone_and_its_decision_is_not_stale(project, capsys) -> None:
+    from policystats.cli import main
+
+    root = str(project.root)
+    assert main(["--root", root, "build", "--quiet"]) == 0
+    table = load_measures(project.root)
+    sha, texts = _docs(project)
+    sheet, _, _ = _filled(project, table)
+    R.write_decisions(project.review, R.decisions_from(sheet, table, sha, texts, where="check.csv", reviewer="li"))
+    assert main(["--root", root, "review"]) == 0
+    assert "3 not built yet" in capsys.readouterr().out
+    with pytest.warns(UserWarning, match=r"data/review.csv changed since the last build \(3 not applied yet\)"):
+        in_memory = load_measures(project.root)  # built in memory, with the decisions applied as a build would
+    assert "1∶1" not in set(in_memory.loc[in_memory["doc_id"] == "pingdingshan-2022-huiqi", "quantity_text"].dropna())
+    assert main(["--root", root, "build", "--quiet"]) == 0
+    t = load_measures(project.root)
+    assert "1∶1" not in set(t.loc[t["doc_id"] == "pingdingshan-2022-huiqi", "quantity_text"].dropna())
+    assert len(t) == len(table) - 1
+    pd.testing.assert_frame_equal(t, in_memory)
+    capsys.readouterr()
+    assert main(["--root", root, "review"]) == 0
+    out = capsys.readouterr()
+    assert "0 stale at the last build, 0 not built yet" in out.out and "stale:" not in out.err
