@@ -24,6 +24,7 @@ class Provenance:
     commit: str | None  # short hash, "+" when the checkout has uncommitted changes; None outside git
     build_key: str  # 12 hex digits
     stale: str | None  # why the table was built in memory, or None when read from data/processed/
+    confirmed: tuple[int, int] | None = None  # headline quantities a person confirmed, of all headline quantities
 
 
 def now() -> str:
@@ -71,7 +72,24 @@ def build_key(root: str | os.PathLike[str] | None = None) -> tuple[str, str | No
     return hashlib.sha256("\n".join(keys).encode()).hexdigest()[:12], reason
 
 
+def confirmed_share(root: str | os.PathLike[str] | None = None) -> tuple[int, int] | None:
+    """(confirmed, all) headline quantities of the built table; None when there is no readable table."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from .compare import HEADLINE
+
+    path = get_paths(root).measures_parquet
+    try:
+        t = pq.read_table(path, columns=["category", "quantity_id", "confirmed"])
+    except Exception:  # no table yet, or one without review columns
+        return None
+    head = t.filter(pc.and_(pc.is_in(t["category"], value_set=pa.array(HEADLINE)), pc.is_valid(t["quantity_id"])))
+    return int(pc.sum(head["confirmed"]).as_py() or 0), head.num_rows
+
+
 def collect(root: str | os.PathLike[str] | None = None) -> Provenance:
     paths = get_paths(root)
     key, reason = build_key(paths.root)
-    return Provenance(now(), git_commit(str(paths.root)), key, reason)
+    return Provenance(now(), git_commit(str(paths.root)), key, reason, confirmed_share(paths.root))

@@ -101,11 +101,11 @@ def marks(r: Mapping[str, Any], lang: str) -> str:
         out.append("★ " + boolean("forwarded", lang))
     if _get(r, "aspirational") is True:
         out.append(boolean("aspirational", lang))
-    origin = _get(r, "origin")
+    origin, confirmed = _get(r, "origin"), _get(r, "confirmed")
     if origin in ("corrected", "added"):
         out.append(boolean(origin, lang))
-    if _get(r, "confirmed") is True:
-        out.append(boolean("confirmed", lang))
+    elif confirmed is not None:  # a table with review columns: every row says whether a person checked it
+        out.append(boolean("confirmed" if bool(confirmed) else "unreviewed", lang))
     return " · ".join(out)
 
 

@@ -439,6 +439,7 @@ def _write_index(run_dir: Path, results: list[Result], root: Path | None = None)
     (run_dir / "run.json").write_text(
         json.dumps(
             {"run": prov.run, "commit": prov.commit, "table_build": prov.build_key, "table_stale": prov.stale}
+            | {"headline_confirmed": list(prov.confirmed) if prov.confirmed else None}
             | {"reports": [asdict(r) | {"figures": []} for r in results]},
             ensure_ascii=False,
             indent=2,
@@ -470,6 +471,10 @@ def _write_index(run_dir: Path, results: list[Result], root: Path | None = None)
             prov.build_key + (f" ({text('table_in_memory', en, reason=prov.stale)})" if prov.stale else ""),
         ),
     ]
+    if prov.confirmed is not None:
+        done, total = prov.confirmed
+        share = f"{100 * done / total:.0f}%" if total else "–"
+        meta.append((text("headline_confirmed", en), text("confirmed_of", en, done=done, total=total, share=share)))
     info = "".join(f"<span><b>{esc(k)}</b>: {esc(v)}</span>" for k, v in meta)
     title = text("index_title", en)
     body = (
