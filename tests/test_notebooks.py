@@ -214,6 +214,9 @@ def test_report_command_runs_in_parallel_into_a_new_folder(tmp_path, capsys):
     status = json.loads((run / "run.json").read_text(encoding="utf-8"))
     assert all(r["ok"] for r in status["reports"])
     assert status["table_build"] and status["run"]
+    done, total = status["headline_confirmed"]  # no reviewer has confirmed a row of the seeds yet
+    assert done == 0 and total > 50
+    assert f"headline quantities a person confirmed</b>: 0 of {total} (0%)" in (run / "index.html").read_text("utf-8")
     # a second run never overwrites the first
     assert main(["report", "--only", "overview", "--lang", "en", "--out", str(tmp_path), "--quiet"]) == 0
     assert len([p for p in tmp_path.iterdir() if p.is_dir()]) == 2

@@ -57,6 +57,22 @@ def test_a_cell_reads_as_the_document_writes_it(row, lang, expected):
 
 
 @pytest.mark.parametrize(
+    ("review", "lang", "expected"),
+    [
+        ({}, "en", ""),  # a table without review columns: no mark
+        ({"origin": "extracted", "confirmed": False}, "en", "not reviewed"),
+        ({"origin": "extracted", "confirmed": False}, "zh", "未经人工复核"),
+        ({"origin": "extracted", "confirmed": True}, "en", "confirmed by a reviewer"),
+        ({"origin": "corrected", "confirmed": True}, "en", "corrected by a reviewer"),
+        ({"origin": "added", "confirmed": True}, "zh", "经人工补充"),
+        ({"origin": "corrected", "confirmed": True, "forwarded": True}, "en", "★ forwarded · corrected by a reviewer"),
+    ],
+)
+def test_a_row_says_whether_a_person_checked_it(review, lang, expected):
+    assert render.marks(_row(**review), lang) == expected
+
+
+@pytest.mark.parametrize(
     ("sentence", "quote", "kind"),
     [
         ("2019年,推动中小企业参与的政府采购额占比超政府采购总金额的80%以上", "80%以上", "won"),
