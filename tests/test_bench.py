@@ -20,7 +20,11 @@ def test_the_benchmark_runs_and_reports_every_section(tmp_path: Path) -> None:
         "imports": bench.import_times(runs=1),
         "seeds": bench.seeds_build(tmp_path, runs=1),
         "scaling": bench.scaling(tmp_path, [3, 6], jobs=1),
+        "pipeline": bench.pipeline(tmp_path, documents=3, repeats=1),
     }
+    from policystats.report.reports import time_notebooks
+
+    res["notebooks"] = time_notebooks(["procurement_shares"])
     t = res["throughput"]
     assert t["chars"] >= 20_000
     assert t["rows"]["policystats"]["found"] > t["rows"].get("jionlp", {"found": 0})["found"] > 0
@@ -29,7 +33,18 @@ def test_the_benchmark_runs_and_reports_every_section(tmp_path: Path) -> None:
     md = bench.to_markdown(res)
     for heading in ("## Extraction throughput", "## Import time", "on the seeds", "## Build scaling"):
         assert heading in md
+    for heading in ("## The pipeline against its extractor", "## Each notebook against the floor"):
+        assert heading in md
+    assert "| `procurement_shares` |" in md and "each notebook ≤ 2× a floor notebook" in md
     assert "policystats bench --test" in md
+
+
+def test_writing_the_report_keeps_the_hand_written_notes(tmp_path: Path) -> None:
+    path = tmp_path / "performance.md"
+    assert bench.kept_notes(path) == ""
+    path.write_text(f"# old figures\n\n{bench.KEEP}\n\n## Where the time went\n\nnotes\n", encoding="utf-8")
+    kept = bench.kept_notes(path)
+    assert kept.startswith(f"\n{bench.KEEP}") and kept.endswith("notes\n") and "old figures" not in kept
 
 
 def test_run_measured_reports_failure_and_memory() -> None:

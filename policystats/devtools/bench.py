@@ -349,6 +349,13 @@ def report_times(work: Path, jobs: int | None = None) -> dict[str, Any]:
     }
 
 
+def notebook_times(repeat: int = 2) -> dict[str, Any]:
+    """Each notebook against a trivial floor notebook, in one run (``report.reports.time_notebooks``)."""
+    from ..report.reports import time_notebooks
+
+    return time_notebooks(repeat=repeat)
+
+
 # ------------------------------------------------------------------ 5. scaling
 
 
@@ -365,7 +372,9 @@ def scaling(work: Path, sizes: Sequence[int], jobs: int) -> list[dict[str, Any]]
         paths = synthetic.make_project(dest, n, seed=n)
         chars = sum((paths.raw / f).stat().st_size for f in os.listdir(paths.raw))
         _say(f"  {n:,} documents: building with --jobs {jobs}")
-        cold = _check(run_measured(_cli("--root", str(dest), "build", "--jobs", str(jobs), "--quiet")), f"build {n}")
+        # --csv: the CSV is written at every size (by default only up to 2,000 documents), so sizes compare.
+        build = ("--root", str(dest), "build", "--jobs", str(jobs), "--quiet", "--csv")
+        cold = _check(run_measured(_cli(*build)), f"build {n}")
         m = re.search(r"Built (\d+) rows", cold.stdout)
         n_rows = int(m.group(1)) if m else -1
         # One catalog edit, then an incremental rebuild through the cache.
@@ -377,7 +386,7 @@ def scaling(work: Path, sizes: Sequence[int], jobs: int) -> list[dict[str, Any]]
             w.writeheader()
             w.writerows(cat)
         _say(f"  {n:,} documents: rebuilding after one catalog edit")
-        warm = _check(run_measured(_cli("--root", str(dest), "build", "--jobs", str(jobs), "--quiet")), "rebuild")
+        warm = _check(run_measured(_cli(*build)), "rebuild")
         if f"({n - 1} from the cache)" not in warm.stdout:
             raise RuntimeError(f"the rebuild of {n} documents did not reuse the cache:\n{warm.stdout[:300]}")
         sql = "select category, count(*) as n, median(value) as median_value from measures group by category"
@@ -468,6 +477,15 @@ def _summary(res: dict[str, Any]) -> list[str]:
             "all notebooks at once ≤ 1.5× the slowest alone",
             f"{r['ratio']:.2f}× (at best {r['cpu_floor_ratio']:.2f}× on {r['cores']} cores)",
             r["ratio"] <= 1.5,
+        )
+    if "notebooks" in res:
+        r = res["notebooks"]
+        worst = max(r["ratios"], key=r["ratios"].get)
+        cpu_worst = max(r["cpu_ratios"].values())
+        row(
+            "each notebook ≤ 2× a floor notebook (pandas, seaborn, one PNG)",
+            f"at most {r['ratios'][worst]:.2f}× ({worst}); CPU at most {cpu_worst:.2f}×",
+            r["ratios"][worst] <= 2,
         )
     if res.get("scaling"):
         big = res["scaling"][-1]
@@ -621,6 +639,27 @@ def to_markdown(res: dict[str, Any]) -> str:
             "at once.",
             "",
         ]
+    if "notebooks" in res:
+        r = res["notebooks"]
+        L += [
+            "## Each notebook against the floor",
+            "",
+            "`time_notebooks()`: each notebook with its defaults (English), run through papermill in a fresh kernel "
+            "and exported to HTML as `policystats report` runs one job, against a floor notebook that imports "
+            "pandas and seaborn and saves one PNG, through the same two steps, in the same run (floor first and "
+            "last; each figure the minimum of two runs; a fresh, empty font cache, so the first run of each page "
+            "cuts its font).",
+            "",
+            "| notebook | wall clock | ratio to floor | of which HTML export | CPU | CPU ratio |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+            f"| floor | {r['floor']:.1f} s | 1 | | {r['floor_cpu']:.1f} s | 1 |",
+            *[
+                f"| `{n}` | {v:.1f} s | {r['ratios'][n]:.2f} | {r['parts'][n]['html']:.1f} s | {r['cpu'][n]:.1f} s "
+                f"| {r['cpu_ratios'][n]:.2f} |"
+                for n, v in r["notebooks"].items()
+            ],
+            "",
+        ]
     if "scaling" in res:
         rows = res["scaling"]
         L += [
@@ -660,6 +699,19 @@ def to_markdown(res: dict[str, Any]) -> str:
     return "\n".join(L)
 
 
+KEEP = "<!-- policystats bench --write keeps everything below this line -->"
+
+
+def kept_notes(path: Path) -> str:
+    """The hand-written part of an existing report (from the ``KEEP`` line on), or ''."""
+    try:
+        old = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    at = old.find(KEEP)
+    return "\n" + old[at:] if at >= 0 else ""
+
+
 def run_all(
     *,
     sizes: Sequence[int] = (100, 1_000, 10_000),
@@ -679,6 +731,7 @@ def run_all(
             ("imports", import_times),
             ("seeds", lambda: seeds_build(work)),
             ("reports", lambda: report_times(work)),
+            ("notebooks", notebook_times),
             ("scaling", lambda: scaling(work, sizes, jobs)),
         ]
         steps = [(n, f) for n, f in steps if n not in skip]
@@ -709,7 +762,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--skip",
         action="append",
         default=[],
-        choices=["throughput", "pipeline", "imports", "seeds", "reports", "scaling"],
+        choices=["throughput", "pipeline", "imports", "seeds", "reports", "notebooks", "scaling"],
         help="leave out a part (repeatable)",
     )
     p.add_argument("--quick", action="store_true", help="small sizes for a smoke run: 20,60 documents, 0.3M chars")
@@ -742,7 +795,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     md = to_markdown(res)
     print(md)
     if args.write:
-        Path(args.write).write_text(md + "\n", encoding="utf-8")
+        Path(args.write).write_text(md + "\n" + kept_notes(Path(args.write)), encoding="utf-8")
         _say(f"wrote {args.write}")
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
