@@ -160,10 +160,11 @@ def test_ctrl_c_stops_a_parallel_build_with_130_and_keeps_the_outputs(tmp_path) 
         workers = _wait_for_workers(proc, 2)
         time.sleep(0.5)
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=60)
         assert proc.returncode == 130, err
-        assert "interrupted" in err and "Traceback" not in err
-        assert not _gone(workers, 5), "no worker is left behind"
+        assert "interrupted" in err and "Traceback" not in err, err
+        # Generous: on a loaded two-core machine a worker can take seconds to be scheduled and exit.
+        assert not _gone(workers, 15), "no worker is left behind"
         assert paths.measures_csv.read_bytes() == before, "an interrupted build publishes nothing"
         assert not list(paths.processed.glob(".build-*"))
 

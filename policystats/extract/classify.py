@@ -74,6 +74,7 @@ def _lex():
     seps = re.escape("".join(w for w in quantity_words["list_separators"] if len(w) == 1))
     de = re.escape(quantity_words["comparator_gap_particle"])
     return {
+        "de": quantity_words["comparator_gap_particle"],  # 的
         "indicators": k["indicators"],
         "beneficiaries": [(code, e["words"]) for code, e in k["beneficiaries"].items()],
         "programmes": [(code, w) for code, e in k["programmes"].items() for w in e["words"]],
@@ -204,12 +205,12 @@ def _threshold_syntax(q: Quantity, sc: _Scopes) -> str | None:
         ):
             p = before.rfind(m, 0, p)
         pos = max(pos, p)
-    if pos >= 0 and not any(v in before[pos:] for v in lex["rule_verbs"]) and "的" in sc.after_in_clause:
+    if pos >= 0 and not any(v in before[pos:] for v in lex["rule_verbs"]) and lex["de"] in sc.after_in_clause:
         return "inside 对……的 (the beneficiaries it names)"
     if q.comparator in (">=", "<=", ">", "<", "between") and not any(
         v in sc.before_in_clause for v in (*lex["rule_verbs"], *lex["offer_verbs"])
     ):
-        d = sc.after_in_clause.find("的")
+        d = sc.after_in_clause.find(lex["de"])
         if 0 <= d <= 12 and any(e in sc.after_in_clause[d : d + 14] for e in lex["entities"]):
             return "a bound followed by 的 and an entity (…以上的企业)"
         head = sc.after_in_clause[:6]
@@ -222,10 +223,11 @@ def _threshold_syntax(q: Quantity, sc: _Scopes) -> str | None:
 
 def _clause_ends_in_de(q: Quantity, sc: _Scopes) -> str | None:
     """…达到200万元以上的，: the clause ends with 的 after the quantity (a condition clause)."""
+    lex = _lex()
     after = sc.after_in_clause.rstrip()
-    if not after.endswith("的") or _lex()["award_after"].match(sc.after_in_clause.lstrip("的")):
+    if not after.endswith(lex["de"]) or lex["award_after"].match(sc.after_in_clause.lstrip(lex["de"])):
         return None
-    if _lex()["grant_verbs"].search(after):
+    if lex["grant_verbs"].search(after):
         return None
     return "a condition clause ending in 的 (…以上的，)"
 
@@ -234,7 +236,7 @@ def _award_after(after: str) -> str | None:
     """The award noun after an amount (or after the rest of its list): 10万元奖励, 100%、80%的财政贴息."""
     lex = _lex()
     tail = after[lex["list_tail"].match(after).end() :]
-    m = lex["award_after"].match(tail.lstrip(" 的"))
+    m = lex["award_after"].match(tail.lstrip(" " + lex["de"]))
     if m is not None:
         return m.group(0)
     m = lex["award_after_gap"].match(tail.lstrip(" "))
@@ -261,14 +263,16 @@ def _grant(q: Quantity, sc: _Scopes) -> str | None:
     if q.unit == "count" and q.comparator not in ("<=", "<"):
         return None
     before = sc.before_in_clause
-    if q.unit in ("year", "month", "day") and lex["grant_verbs"].match(after.lstrip(" 的")):
-        return f"the period of a grant (…{after.lstrip(' 的')[:2]})"  # 分2年支付
+    gap_de = " " + lex["de"]
+    if q.unit in ("year", "month", "day") and lex["grant_verbs"].match(after.lstrip(gap_de)):
+        return f"the period of a grant (…{after.lstrip(gap_de)[:2]})"  # 分2年支付
     last = None
     for v in lex["grant_verbs"].finditer(before):
         last = v
     if last is not None and len(before) - last.end() <= lex["grant_verb_gap"]:
         gap = before[last.end() :]
-        if "的" not in gap or (q.unit == "percent" and gap.endswith("的") and gap.count("的") == 1):
+        de = lex["de"]
+        if de not in gap or (q.unit == "percent" and gap.endswith(de) and gap.count(de) == 1):
             return f"a granting verb before the amount ({last.group(0)}…)"
     rest_of_sentence = sc.after_in_sentence
     if q.unit in ("percent", "CNY", "USD") and any(b in before for b in lex["rate_bases"]):
@@ -279,7 +283,7 @@ def _grant(q: Quantity, sc: _Scopes) -> str | None:
     noun = None
     for v in lex["award_nouns_before"].finditer(before):
         noun = v
-    if noun is not None and "的" not in before[noun.end() :] and len(before) - noun.end() <= 12:
+    if noun is not None and lex["de"] not in before[noun.end() :] and len(before) - noun.end() <= 12:
         return f"the award it sets is named before it ({noun.group(0)}…)"
     return None
 

@@ -585,7 +585,7 @@ def _exclusive(comp: str) -> str:
 def _per_unit(t: _Text, lo: int, i: int, unit_per: str | None) -> str | None:
     """每人每年5000元 → person_year: the 每 words between the previous number and this one, in its clause."""
     lo = max(lo, i - 40)
-    if t.s.find("每", lo, i) < 0:  # every per word is a 每 word or needs one before it
+    if t.s.find(t.lex.per_every, lo, i) < 0:  # every per word is a 每 word or needs one before it
         return unit_per
     found: list[str] = []
     every = False
