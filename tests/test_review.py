@@ -272,3 +272,19 @@ def test_a_rejected_quantity_is_gone_and_its_decision_is_not_stale(project, caps
     assert main(["--root", root, "review"]) == 0
     out = capsys.readouterr()
     assert "0 stale at the last build, 0 not built yet" in out.out and "stale:" not in out.err
+
+
+def test_the_confirmed_share_counts_headline_rows_from_parquet_or_csv(project, table) -> None:
+    from policystats.api import build
+    from policystats.report.provenance import confirmed_share
+
+    sheet, sha, texts = _filled(project, table)  # confirms 不低于50元 (award_level) and corrects the 500万元 cap
+    R.write_decisions(project.review, R.decisions_from(sheet, table, sha, texts, where="check.csv"))
+    build(project.root)
+    t = load_measures(project.root)
+    head = t[t["category"].isin(["financing_target", "procurement_share", "award_level"]) & t["quantity_id"].notna()]
+    expected = (int(head["confirmed"].sum()), len(head))
+    assert expected[0] == 2
+    assert confirmed_share(project.root) == expected
+    project.measures_parquet.unlink()  # a fresh clone: the CSV only
+    assert confirmed_share(project.root) == expected

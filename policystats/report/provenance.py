@@ -73,20 +73,27 @@ def build_key(root: str | os.PathLike[str] | None = None) -> tuple[str, str | No
 
 
 def confirmed_share(root: str | os.PathLike[str] | None = None) -> tuple[int, int] | None:
-    """(confirmed, all) headline quantities of the built table; None when there is no readable table."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
+    """(confirmed, all) headline quantities of the built table; None when there is no readable table.
+
+    Read from measures.parquet, else from measures.csv (a fresh clone and the
+    bundled example have the CSV only).
+    """
+    import pandas as pd
 
     from .compare import HEADLINE
 
-    path = get_paths(root).measures_parquet
+    paths = get_paths(root)
+    cols = ["category", "quantity_id", "confirmed"]
     try:
-        t = pq.read_table(path, columns=["category", "quantity_id", "confirmed"])
+        if paths.measures_parquet.exists():
+            t = pd.read_parquet(paths.measures_parquet, columns=cols)
+        else:
+            t = pd.read_csv(paths.measures_csv, usecols=cols, dtype={"category": str, "quantity_id": str})
     except Exception:  # no table yet, or one without review columns
         return None
-    head = t.filter(pc.and_(pc.is_in(t["category"], value_set=pa.array(HEADLINE)), pc.is_valid(t["quantity_id"])))
-    return int(pc.sum(head["confirmed"]).as_py() or 0), head.num_rows
+    head = t[t["category"].isin(HEADLINE) & t["quantity_id"].notna()]
+    done = head["confirmed"].astype(str).str.lower().isin(["true", "1"]).sum()
+    return int(done), len(head)
 
 
 def collect(root: str | os.PathLike[str] | None = None) -> Provenance:
