@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 from collections.abc import Iterator
 
 import pandas as pd
@@ -216,6 +217,51 @@ def coerce(df: pd.DataFrame) -> pd.DataFrame:
         if df[name].dtype != dt:  # a chunk read back from the cache already has them
             df[name] = df[name].astype(dt)
     return df
+
+
+def from_rows(rows: list[dict]) -> pd.DataFrame:
+    """A frame with the schema's columns and dtypes, built from row dicts in one Arrow pass.
+
+    The same frame as ``coerce(pd.DataFrame(rows))`` at a quarter of the cost
+    (pandas converts the string columns one by one); rows whose values do not
+    fit the Arrow types (a number in a text column) take that slower path.
+    """
+    import pyarrow
+
+    if any(r.keys() != _COLUMN_SET for r in rows):  # Arrow would drop or fill keys silently
+        return coerce(pd.DataFrame(rows, columns=COLUMNS))
+    try:
+        df = pyarrow.Table.from_pylist(rows, schema=_arrow_schema()).to_pandas(types_mapper=_pandas_type)
+        for name in _PLAIN_BOOL:
+            df[name] = df[name].astype(bool)
+    except (pyarrow.ArrowException, TypeError, ValueError):
+        return coerce(pd.DataFrame(rows, columns=COLUMNS))
+    return df
+
+
+_PLAIN_BOOL = [name for name, dt in _DTYPES.items() if dt == "bool"]
+_COLUMN_SET = set(COLUMNS)
+
+
+@functools.cache
+def _arrow_schema():
+    import pyarrow
+
+    kinds = {"Int64": pyarrow.int64(), "float64": pyarrow.float64()}
+    kinds |= {"bool": pyarrow.bool_(), "boolean": pyarrow.bool_()}
+    return pyarrow.schema([(name, kinds.get(dt, pyarrow.string())) for name, dt in _DTYPES.items()])
+
+
+def _pandas_type(t):
+    import pyarrow
+
+    if t == pyarrow.string():
+        return pd.StringDtype("pyarrow")
+    if t == pyarrow.int64():
+        return pd.Int64Dtype()
+    if t == pyarrow.bool_():
+        return pd.BooleanDtype()
+    return None
 
 
 _DEFERRED: contextvars.ContextVar[bool] = contextvars.ContextVar("policystats_schema_deferred", default=False)

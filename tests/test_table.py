@@ -169,3 +169,22 @@ def test_public_api_is_small():
         ["MeasureSchema", "Quantity", "build", "load_documents", "load_measures", "parse_quantity", "search_quantities"]
     ) or set(policystats.__all__) >= {"load_measures", "parse_quantity"}
     assert get_paths().measures_csv.name == "measures.csv"
+
+
+def test_rows_become_the_same_frame_through_arrow_as_through_pandas() -> None:
+    import pandas as pd
+
+    from policystats import schema
+    from policystats.corpus import load_corpus
+    from policystats.extract.table import _rows, document_structure
+    from policystats.paths import get_paths
+
+    for doc in load_corpus(get_paths()):
+        structure, _ = document_structure(doc)
+        rows = _rows(doc, structure, "x.txt")
+        slow = schema.coerce(pd.DataFrame(rows, columns=schema.COLUMNS))
+        pd.testing.assert_frame_equal(schema.from_rows(rows), slow)
+    odd = [rows[0] | {"doc_year": "2020"}]  # a text where a number goes: the pandas path, same dtypes
+    assert schema.from_rows(odd)["doc_year"].iloc[0] == 2020
+    with pytest.raises(ValueError):  # what pandas says of a text it cannot read as a number
+        schema.from_rows([rows[0] | {"span_start": "not a number"}])

@@ -201,17 +201,19 @@ def document_rows(doc: Document, source_path: str) -> list[dict[str, Any]]:
     return _rows(doc, structure, source_path)
 
 
+def _order(row: dict[str, Any]) -> tuple:
+    """Measure order, then quantity index; a row without a quantity index after the others of its measure."""
+    mo, qi = row["measure_order"], row["quantity_index"]
+    return (mo is None, mo or 0, qi is None, qi or 0)
+
+
 def document_table(doc: Document, source_path: str):
     """One document's validated table chunk, and a summary line for the build report."""
-    import pandas as pd
-
     from .. import schema
 
     structure, notes = document_structure(doc)
-    rows = _rows(doc, structure, source_path)
-    df = pd.DataFrame(rows, columns=schema.COLUMNS)
-    df = df.sort_values(["measure_order", "quantity_index"], kind="stable").reset_index(drop=True)
-    df = schema.validate(schema.coerce(df), where=f"the table of {doc.doc_id}")
+    rows = sorted(_rows(doc, structure, source_path), key=_order)  # stable: a measure's rows keep their order
+    df = schema.validate(schema.from_rows(rows), where=f"the table of {doc.doc_id}")
     summary = {
         "doc_id": doc.doc_id,
         "sha256": doc.meta["sha256"],
