@@ -319,14 +319,7 @@ def corpus(docs: pd.DataFrame, lang: str) -> Table:
 
 def pivot(t: pd.DataFrame, df: pd.DataFrame, lang: str, *, rows: str, cols: str, suffix: str = "") -> Table:
     """A count or share pivot with labelled rows and columns (``rows``/``cols`` name the label kinds)."""
-    names = city_names(df, lang)
-
-    def name(kind: str, code: str) -> str:
-        return names.get(code, code) if kind == "city" else label(kind, code, lang)
-
-    out = t.copy()
-    out.index = [name(rows, i) for i in out.index]
-    out.columns = [name(cols, c) for c in out.columns]
+    out = labelled_pivot(t, df, lang, rows=rows, cols=cols)
     out = out.map(lambda v: f"{number(v)}{suffix}") if len(out) else out
     frame = out.reset_index(names=column({"policy_tool": "tool"}.get(rows, rows), lang))
     return Table(_plain(frame), None, "compact")

@@ -268,12 +268,28 @@ def _describe_failure(exc: Exception, ipynb: Path) -> str:
     return f"{where}: {ename}: {evalue}" + (f" — in `{first}`" if first else "")
 
 
+def _execute(notebook: Path, out: Path, params: dict[str, Any]) -> None:
+    """Run ``notebook`` into ``out`` through papermill, in a fresh python3 kernel started in its folder."""
+    import papermill
+
+    papermill.execute_notebook(
+        str(notebook),
+        str(out),
+        parameters=params,
+        kernel_name="python3",
+        cwd=str(notebook.parent),
+        progress_bar=False,
+        log_output=False,
+        # The kernel's own start-up chatter (TCP transport notice) is not ours to show.
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+    )
+
+
 def run_job(job: Job, root: str, run_dir: str, figures_dir: str | None = None) -> Result:
     """Execute one job (in a worker process)."""
     import logging
 
     _quiet_imports()
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     logging.getLogger("papermill").setLevel(logging.ERROR)
@@ -292,17 +308,7 @@ def run_job(job: Job, root: str, run_dir: str, figures_dir: str | None = None) -
     start = time.perf_counter()
     error = None
     try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(ipynb),
-            parameters=params,
-            kernel_name="python3",
-            cwd=str(notebook.parent),
-            progress_bar=False,
-            log_output=False,
-            # The kernel's own start-up chatter (TCP transport notice) is not ours to show.
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        )
+        _execute(notebook, ipynb, params)
     except PapermillExecutionError as exc:
         error = _describe_failure(exc, ipynb)
     except Exception as exc:  # kernel died, timeout …
@@ -533,21 +539,11 @@ def _cpu() -> float:
 
 
 def _time_one(notebook: Path, out: Path, params: dict[str, Any]) -> dict[str, float]:
-    import papermill
 
     out.mkdir(parents=True, exist_ok=True)
     c0 = _cpu()
     t0 = time.perf_counter()
-    papermill.execute_notebook(
-        str(notebook),
-        str(out / "page.ipynb"),
-        parameters=params,
-        kernel_name="python3",
-        cwd=str(notebook.parent),
-        progress_bar=False,
-        log_output=False,
-        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-    )
+    _execute(notebook, out / "page.ipynb", params)
     t1 = time.perf_counter()
     to_html(out / "page.ipynb", out / "page.html")
     t2 = time.perf_counter()
