@@ -37,17 +37,16 @@ from ._workers import init_worker, stop_pool
 from .corpus import Document, document_text, text_path
 from .errors import PolicystatsError, SchemaError
 from .extract.structure import StructureWarning
-from .extract.table import EXTRACTOR_VERSION, document_table
+from .extract.table import EXTRACTOR_VERSION, document_extract
 from .paths import ProjectPaths, get_paths, relative_to_root
 
 
 @dataclass
 class Chunk:
-    """One document's rows: an Arrow table for Parquet and the same rows as CSV text."""
+    """One document's rows, not yet checked against the schema (the writer checks whole batches)."""
 
     doc_id: str
     arrow: Any  # pyarrow.Table with the schema's columns and pandas dtypes in its metadata
-    csv: str  # the rows as they appear in measures.csv, without the header
     summary: dict[str, Any]
     cached: bool
     note: str = ""  # e.g. a damaged cache entry that was recomputed; warned by the parent
@@ -138,8 +137,6 @@ def process_document(root: str, row: dict[str, str], use_cache: bool = True, par
 
 
 def _process_document(root: str, row: dict[str, str], use_cache: bool, part: Part | None = None) -> Chunk:
-    import pyarrow as pa
-
     paths = get_paths(root)
     key = cache_key(row)
     doc_key = key
@@ -157,24 +154,17 @@ def _process_document(root: str, row: dict[str, str], use_cache: bool, part: Par
     doc = Document(row["doc_id"], path, row, raw)
     # Segmentation warnings are kept in the summary (documents.csv, the build
     # report), not printed once per worker with a source line.
-    with warnings.catch_warnings(), schema.deferred():  # the writer validates whole batches of rows
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", StructureWarning)
-        table, summary = document_table(doc, relative_to_root(path, paths.root))
-    _verify_spans(table, raw, row["doc_id"])
+        rows, summary = document_extract(doc, relative_to_root(path, paths.root))
+    _verify_spans(rows, raw, row["doc_id"])
     if part is not None:
-        table = part.place(table, row["doc_id"])
+        rows = part.place(rows, row["doc_id"])
     # Recorded in documents.csv, so that loading the table can tell whether it
     # still comes from this catalog row, these bytes and this extractor.
     summary["build_key"] = doc_key
-    summary["rows"] = len(table)
-    chunk = Chunk(
-        row["doc_id"],
-        pa.Table.from_pandas(table, preserve_index=False),
-        table.to_csv(index=False, header=False, lineterminator="\n"),
-        summary,
-        False,
-        note,
-    )
+    summary["rows"] = len(rows)
+    chunk = Chunk(row["doc_id"], schema.arrow_from_rows(rows), summary, False, note)
     if use_cache:
         _write_cache(paths, key, chunk)
     return chunk
@@ -193,17 +183,22 @@ class Part:
     def key(self) -> str:
         return f"s{self.index}of{self.count}at{self.start}"
 
-    def place(self, table: pd.DataFrame, doc_id: str) -> pd.DataFrame:
+    def place(self, rows: list[dict[str, Any]], doc_id: str) -> list[dict[str, Any]]:
         """Offsets into the whole text, ids and order unique across the parts."""
-        table = table.copy()
-        for col in ("span_start", "span_end", "measure_start", "measure_end"):
-            table[col] = table[col] + self.start
         prefix, tag = f"{doc_id}:", f"{doc_id}:p{self.index}/"
-        for col in ("measure_id", "quantity_id", "nested_in"):
-            table[col] = table[col].str.replace(prefix, tag, n=1, regex=False)
-        table["part_id"] = f"p{self.index}/" + table["part_id"]
-        table["measure_order"] = table["measure_order"] + (self.index - 1) * 1_000_000
-        return table
+        placed = []
+        for row in rows:
+            row = dict(row)
+            for col in ("span_start", "span_end", "measure_start", "measure_end"):
+                if row[col] is not None:
+                    row[col] += self.start
+            for col in ("measure_id", "quantity_id", "nested_in"):
+                if row[col] is not None:
+                    row[col] = row[col].replace(prefix, tag, 1)
+            row["part_id"] = f"p{self.index}/{row['part_id']}"
+            row["measure_order"] += (self.index - 1) * 1_000_000
+            placed.append(row)
+        return placed
 
 
 def split(text: str, max_chars: int) -> list[Part]:
@@ -232,20 +227,17 @@ def _read_cache(paths: ProjectPaths, key: str, doc_id: str) -> tuple[Chunk | Non
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    files = {ext: paths.cache / f"{key}.{ext}" for ext in ("parquet", "csv", "json")}
+    files = {ext: paths.cache / f"{key}.{ext}" for ext in ("parquet", "json")}
     if not files["json"].exists():  # written last: without it there is no entry
         return None, ""
     try:
         meta = json.loads(files["json"].read_text(encoding="utf-8"))
         if "check" not in meta:  # written by an older policystats, without checksums: recompute it quietly
             return None, ""
-        csv_bytes = files["csv"].read_bytes()
         parquet_bytes = files["parquet"].read_bytes()
         check = meta.get("check") or {}
         problem = ""
-        if _digest(csv_bytes) != check.get("csv_sha256"):
-            problem = "its CSV rows fail their checksum"
-        elif _digest(parquet_bytes) != check.get("parquet_sha256"):
+        if _digest(parquet_bytes) != check.get("parquet_sha256"):
             problem = "its Parquet file fails its checksum"
         else:
             arrow = pq.read_table(pa.BufferReader(parquet_bytes))
@@ -255,7 +247,7 @@ def _read_cache(paths: ProjectPaths, key: str, doc_id: str) -> tuple[Chunk | Non
         problem = f"it cannot be read ({type(exc).__name__})"
     if problem:
         return None, f"{doc_id}: the cache entry .cache/build/{key}.* was damaged ({problem}); recomputed it"
-    return Chunk(doc_id, arrow, csv_bytes.decode("utf-8"), meta["summary"], True), ""
+    return Chunk(doc_id, arrow, meta["summary"], True), ""
 
 
 def _write_cache(paths: ProjectPaths, key: str, chunk: Chunk) -> None:
@@ -266,27 +258,23 @@ def _write_cache(paths: ProjectPaths, key: str, chunk: Chunk) -> None:
     sink = pa.BufferOutputStream()
     pq.write_table(chunk.arrow, sink)
     parquet_bytes = sink.getvalue().to_pybytes()
-    csv_bytes = chunk.csv.encode("utf-8")
     meta = {
         "summary": chunk.summary,
         "check": {
-            "csv_sha256": _digest(csv_bytes),
             "parquet_sha256": _digest(parquet_bytes),
             "rows": chunk.arrow.num_rows,
         },
     }
     paths.cache.mkdir(parents=True, exist_ok=True)
     write_atomic(paths.cache / f"{key}.parquet", parquet_bytes)
-    write_atomic(paths.cache / f"{key}.csv", csv_bytes)
     write_atomic(paths.cache / f"{key}.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
 
 
-def _verify_spans(table: pd.DataFrame, raw: str, doc_id: str) -> None:
-    q = table[table["quantity_id"].notna()]
+def _verify_spans(rows: list[dict[str, Any]], raw: str, doc_id: str) -> None:
     bad = [
-        qid
-        for qid, a, b, text in zip(q["quantity_id"], q["span_start"], q["span_end"], q["quantity_text"], strict=True)
-        if raw[int(a) : int(b)] != text
+        r["quantity_id"]
+        for r in rows
+        if r["quantity_id"] is not None and raw[r["span_start"] : r["span_end"]] != r["quantity_text"]
     ]
     if bad:
         raise SchemaError(f"{doc_id}: {len(bad)} quantity spans do not reproduce their text, e.g. {bad[:3]}")
@@ -415,8 +403,6 @@ class _Writers:
         self.doc_writer = None
 
     def write(self, chunk: Chunk) -> None:
-        if self.csv is not None:
-            self.csv.write(chunk.csv)
         table = chunk.arrow
         if self.parquet is None:
             self.schema = table.schema
@@ -443,7 +429,9 @@ class _Writers:
         """Validate the pending rows as one batch (one schema call for many documents), then write them."""
         if self.pending:
             batch = self.pa.concat_tables(self.pending)
-            schema.validate_batch(schema.coerce(batch.to_pandas()))
+            frame = schema.validate_batch(schema.coerce(batch.to_pandas()))
+            if self.csv is not None:  # one CSV text per batch: pandas' cost is mostly per call
+                self.csv.write(frame.to_csv(index=False, header=False, lineterminator="\n"))
             self.parquet.write_table(batch, row_group_size=self.ROW_GROUP)
             self.pending, self.pending_rows = [], 0
 
@@ -461,11 +449,11 @@ class _Writers:
         self, per_doc: pd.DataFrame, changes: pd.DataFrame | None = None, review: pd.DataFrame | None = None
     ) -> None:
         """Check the row counts, then publish the build folder's files in place of the old ones."""
-        if self.csv is not None:
-            self.csv.close()
         if self.parquet is not None:
             self._flush()
             self.parquet.close()
+        if self.csv is not None:
+            self.csv.close()
         self._close_doc()
         per_doc.to_csv(self.files["documents"], index=False, lineterminator="\n")
         if changes is None:
@@ -588,12 +576,8 @@ def _reviewed(chunk: Chunk, review: Any) -> Chunk:
     if frame is None:
         return chunk
     frame = schema.coerce(frame)
-    return replace(
-        chunk,
-        arrow=pa.Table.from_pandas(frame, preserve_index=False),
-        csv=frame.to_csv(index=False, header=False, lineterminator="\n"),
-        summary=chunk.summary | {"rows": len(frame)},
-    )
+    arrow = pa.Table.from_pandas(frame, preserve_index=False).cast(schema.arrow_table_schema())
+    return replace(chunk, arrow=arrow, summary=chunk.summary | {"rows": len(frame)})
 
 
 def _tasks(paths: ProjectPaths, rows: list[dict[str, str]], max_bytes: int | None) -> list[Task]:

@@ -88,15 +88,15 @@ def test_prune_cache_keeps_only_what_the_build_used(synth: ProjectPaths, capsys)
     from policystats.cli import main
 
     build(synth.root)
-    assert len(list(synth.cache.iterdir())) == 3 * N_SYNTH  # parquet, csv, json per document
+    assert len(list(synth.cache.iterdir())) == 2 * N_SYNTH  # parquet and json per document
     doc_id = _retitle(synth, 5)
     build(synth.root)
-    assert len(list(synth.cache.iterdir())) == 3 * (N_SYNTH + 1)  # the old entry of the edited row stays
+    assert len(list(synth.cache.iterdir())) == 2 * (N_SYNTH + 1)  # the old entry of the edited row stays
     (synth.cache / "0123abcd.999.tmp").write_text("left by a killed worker", encoding="utf-8")
     assert main(["--root", str(synth.root), "build", "--quiet", "--prune-cache"]) == 0
-    assert "Pruned the cache: removed 4 files" in capsys.readouterr().out
+    assert "Pruned the cache: removed 3 files" in capsys.readouterr().out
     left = sorted(synth.cache.iterdir())
-    assert len(left) == 3 * N_SYNTH
+    assert len(left) == 2 * N_SYNTH
     assert {f.name.split(".")[0] for f in left} == {E.cache_key(r) for r in read_catalog(synth)}
     # nothing it kept is recomputed, and the edited document's new entry is among them
     again = build(synth.root)

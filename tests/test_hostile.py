@@ -93,9 +93,9 @@ def test_a_wrong_encoding_in_the_catalog_is_caught_by_decoding(project, tmp_path
 def test_a_cache_entry_cut_short_is_recomputed_with_a_warning(project) -> None:
     first = build(project.root)
     reference = project.measures_csv.read_bytes()
-    entry = max(project.cache.glob("*.csv"), key=lambda f: f.stat().st_size)
+    entry = max(project.cache.glob("*.parquet"), key=lambda f: f.stat().st_size)
     entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])
-    damaged = r"cache entry .* was damaged \(its CSV rows fail their checksum\); recomputed"
+    damaged = r"cache entry .* was damaged \(its Parquet file fails its checksum\); recomputed"
     with pytest.warns(UserWarning, match=damaged):
         again = build(project.root)
     assert again.cached == first.n_documents - 1 and again.n_rows == first.n_rows

@@ -48,16 +48,16 @@ def test_a_build_checks_the_schema_once_per_batch_not_once_per_document(synth, m
 def test_a_row_that_fails_the_schema_names_its_document_and_nothing_is_published(synth, monkeypatch) -> None:
     build(synth.root)
     before = synth.measures_csv.read_bytes()
-    real = E.document_table
+    real = E.document_extract
     victim = sorted(p.stem for p in synth.raw.glob("*.txt"))[4]
 
     def inf_value(doc, source_path):
-        table, summary = real(doc, source_path)
+        rows, summary = real(doc, source_path)
         if doc.doc_id == victim:
-            table.loc[table["quantity_id"].notna().idxmax(), "value"] = math.inf
-        return table, summary
+            next(r for r in rows if r["quantity_id"] is not None)["value"] = math.inf
+        return rows, summary
 
-    monkeypatch.setattr(E, "document_table", inf_value)
+    monkeypatch.setattr(E, "document_extract", inf_value)
     with pytest.raises(SchemaError, match=rf"the table of {victim} fails its schema(.|\n)*value(.|\n)*finite"):
         build(synth.root, use_cache=False)
     assert synth.measures_csv.read_bytes() == before

@@ -1,7 +1,7 @@
 """Turn one catalogued document into rows of the one normalised table.
 
-``document_rows`` is the per-document function that every build engine runs
-(local, process pool or Dask). It cleans the raw text, segments it into
+``document_extract`` is the per-document function that every build engine
+runs (local, process pool or Dask). It cleans the raw text, segments it into
 blocks, finds the quantities in each block and classifies them: one row per
 quantity, plus one row with an empty value for each block without one, so
 that qualitative measures stay visible.
@@ -207,13 +207,10 @@ def _order(row: dict[str, Any]) -> tuple:
     return (mo is None, mo or 0, qi is None, qi or 0)
 
 
-def document_table(doc: Document, source_path: str):
-    """One document's validated table chunk, and a summary line for the build report."""
-    from .. import schema
-
+def document_extract(doc: Document, source_path: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """One document's rows in table order, not yet checked, and a summary line for the build report."""
     structure, notes = document_structure(doc)
     rows = sorted(_rows(doc, structure, source_path), key=_order)  # stable: a measure's rows keep their order
-    df = schema.validate(schema.from_rows(rows), where=f"the table of {doc.doc_id}")
     summary = {
         "doc_id": doc.doc_id,
         "sha256": doc.meta["sha256"],
@@ -221,8 +218,16 @@ def document_table(doc: Document, source_path: str):
         "parts": len(structure.parts),
         "measures": sum(1 for b in structure.blocks if b.block_kind == "item"),
         "blocks": len(structure.blocks),
-        "quantities": int(df["quantity_id"].notna().sum()),
+        "quantities": sum(1 for r in rows if r["quantity_id"] is not None),
         "warnings": " | ".join(structure.warnings),
         "repairs": " | ".join(notes),
     }
-    return df, summary
+    return rows, summary
+
+
+def document_table(doc: Document, source_path: str):
+    """One document's validated table chunk, and a summary line for the build report."""
+    from .. import schema
+
+    rows, summary = document_extract(doc, source_path)
+    return schema.validate(schema.from_rows(rows), where=f"the table of {doc.doc_id}"), summary
