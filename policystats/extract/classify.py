@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -457,13 +458,38 @@ def statement_kind(
 # ------------------------------------------------------------------ category
 
 
+_SCOPES = ("clause", "sentence", "left", "right", "segment", "context")
+
+
 @lru_cache(maxsize=32)
-def _rules_for(unit: str) -> tuple[dict, ...]:
-    """The indicator rules that can match a quantity in ``unit``, in their order."""
-    return tuple(r for r in _lex()["indicators"] if not r.get("units") or unit in r["units"])
+def _rules_for(unit: str) -> tuple[tuple[dict, tuple], ...]:
+    """The indicator rules that can match a quantity in ``unit``, in their order, each with its word tests."""
+    return tuple((r, _word_tests(r)) for r in _lex()["indicators"] if not r.get("units") or unit in r["units"])
 
 
-def _matches(rule: dict, q: Quantity, sc: _Scopes, con: Construction) -> bool:
+def _word_tests(rule: dict) -> tuple[tuple[str, bool, Callable[[str], object]], ...]:
+    """The word tests of a rule's ``<scope>_any``, ``<scope>_all`` and ``not_<scope>`` keys, in one pass each.
+
+    Each is ``(scope, wanted, test)``: the rule needs ``test(text)`` to be
+    ``wanted``. Any and none of a word list are one regex of the literal
+    words (the same answer as ``any(w in text ...)``, in one C call).
+    """
+    tests: list[tuple[str, bool, Callable[[str], object]]] = []
+    for scope in _SCOPES:
+        if words := rule.get(f"{scope}_any"):
+            tests.append((scope, True, _literal_regex(words).search))
+        if words := rule.get(f"{scope}_all"):
+            tests.append((scope, True, lambda text, ws=tuple(words): all(w in text for w in ws)))
+        if words := rule.get(f"not_{scope}"):
+            tests.append((scope, False, _literal_regex(words).search))
+    return tuple(tests)
+
+
+def _literal_regex(words: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True))))
+
+
+def _matches(rule: dict, tests: tuple, q: Quantity, sc: _Scopes, con: Construction) -> bool:
     if rule.get("units") and q.unit not in rule["units"]:
         return False
     if rule.get("comparators") and q.comparator not in rule["comparators"]:
@@ -475,25 +501,7 @@ def _matches(rule: dict, q: Quantity, sc: _Scopes, con: Construction) -> bool:
         return False
     if rule.get("unit_zh_any") and not any(q.unit_zh.endswith(u) for u in rule["unit_zh_any"]):
         return False
-    scopes = {
-        "clause": sc.clause,
-        "sentence": sc.sentence,
-        "left": sc.left,
-        "right": sc.right,
-        "segment": sc.segment,
-        "context": sc.context,
-    }
-    for scope, text in scopes.items():
-        words = rule.get(f"{scope}_any")
-        if words and not any(w in text for w in words):
-            return False
-        words = rule.get(f"{scope}_all")
-        if words and not all(w in text for w in words):
-            return False
-        words = rule.get(f"not_{scope}")
-        if words and any(w in text for w in words):
-            return False
-    return True
+    return all(bool(test(getattr(sc, scope))) is wanted for scope, wanted, test in tests)
 
 
 def _rule_reason(rule: dict, sc: _Scopes) -> str:
@@ -589,7 +597,7 @@ def classify_quantity(
     ctx = QuantityContext(title, headings, lead_in, doc_nature, item_role, part_title)
     sc = _scopes(text, q, ctx.words())
     con = construction(q, sc, ctx)
-    rule = next((r for r in _rules_for(q.unit) if _matches(r, q, sc, con)), None)
+    rule = next((r for r, tests in _rules_for(q.unit) if _matches(r, tests, q, sc, con)), None)
     kind, kind_reason, kind_cue = statement_kind(q, sc, con, rule, ctx)
     if rule is None:
         return Classification(
