@@ -36,6 +36,7 @@ def test_the_benchmark_runs_and_reports_every_section(tmp_path: Path) -> None:
     for heading in ("## The pipeline against its extractor", "## Each notebook against the floor"):
         assert heading in md
     assert "| `procurement_shares` |" in md and "each notebook ≤ 2× a floor notebook" in md
+    assert "running the whole extractor" in md and res["pipeline"]["extract_process_seconds"] > 0
     assert "policystats bench --test" in md
 
 
