@@ -36,8 +36,7 @@ from ._locking import file_lock, write_atomic
 from ._workers import init_worker, stop_pool
 from .corpus import Document, document_text, text_path
 from .errors import PolicystatsError, SchemaError
-from .extract.structure import StructureWarning
-from .extract.table import EXTRACTOR_VERSION, document_extract
+from .extract import EXTRACTOR_VERSION
 from .paths import ProjectPaths, get_paths, relative_to_root
 
 
@@ -137,6 +136,10 @@ def process_document(root: str, row: dict[str, str], use_cache: bool = True, par
 
 
 def _process_document(root: str, row: dict[str, str], use_cache: bool, part: Part | None = None) -> Chunk:
+    # Imported here: loading the table checks build keys with this module, without the extractor.
+    from .extract import table
+    from .extract.structure import StructureWarning
+
     paths = get_paths(root)
     key = cache_key(row)
     doc_key = key
@@ -156,7 +159,7 @@ def _process_document(root: str, row: dict[str, str], use_cache: bool, part: Par
     # report), not printed once per worker with a source line.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StructureWarning)
-        rows, summary = document_extract(doc, relative_to_root(path, paths.root))
+        rows, summary = table.document_extract(doc, relative_to_root(path, paths.root))
     _verify_spans(rows, raw, row["doc_id"])
     if part is not None:
         rows = part.place(rows, row["doc_id"])

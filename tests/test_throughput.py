@@ -13,6 +13,7 @@ from policystats import engine as E
 from policystats.api import build, load_measures, query
 from policystats.devtools.synthetic import make_project
 from policystats.errors import SchemaError
+from policystats.extract import table as extract_table
 from policystats.paths import ProjectPaths
 
 N = 12
@@ -48,7 +49,7 @@ def test_a_build_checks_the_schema_once_per_batch_not_once_per_document(synth, m
 def test_a_row_that_fails_the_schema_names_its_document_and_nothing_is_published(synth, monkeypatch) -> None:
     build(synth.root)
     before = synth.measures_csv.read_bytes()
-    real = E.document_extract
+    real = extract_table.document_extract
     victim = sorted(p.stem for p in synth.raw.glob("*.txt"))[4]
 
     def inf_value(doc, source_path):
@@ -57,7 +58,7 @@ def test_a_row_that_fails_the_schema_names_its_document_and_nothing_is_published
             next(r for r in rows if r["quantity_id"] is not None)["value"] = math.inf
         return rows, summary
 
-    monkeypatch.setattr(E, "document_extract", inf_value)
+    monkeypatch.setattr(extract_table, "document_extract", inf_value)
     with pytest.raises(SchemaError, match=rf"the table of {victim} fails its schema(.|\n)*value(.|\n)*finite"):
         build(synth.root, use_cache=False)
     assert synth.measures_csv.read_bytes() == before

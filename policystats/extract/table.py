@@ -19,8 +19,6 @@ from .quantities import search_quantities
 from .structure import Block, Structure, parse_structure
 
 AGENCY_SEP = "; "
-EXTRACTOR_VERSION = "1"
-"""Bump when extraction changes, so that cached per-document results are rebuilt."""
 
 
 def _issuer_level(meta: dict[str, str], forwarded: bool) -> str:
