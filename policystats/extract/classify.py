@@ -461,10 +461,33 @@ def statement_kind(
 _SCOPES = ("clause", "sentence", "left", "right", "segment", "context")
 
 
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """An indicator rule with its tests read once from its wording entry (``rule``)."""
+
+    rule: dict
+    comparators: frozenset[str] | None
+    construction: tuple[str, ...]
+    not_construction: tuple[str, ...]
+    unit_zh_any: tuple[str, ...]
+    tests: tuple[tuple[str, bool, Callable[[str], object]], ...]
+
+
 @lru_cache(maxsize=32)
-def _rules_for(unit: str) -> tuple[tuple[dict, tuple], ...]:
-    """The indicator rules that can match a quantity in ``unit``, in their order, each with its word tests."""
-    return tuple((r, _word_tests(r)) for r in _lex()["indicators"] if not r.get("units") or unit in r["units"])
+def _rules_for(unit: str) -> tuple[_Rule, ...]:
+    """The indicator rules that can match a quantity in ``unit``, in their order."""
+    return tuple(_compile(r) for r in _lex()["indicators"] if not r.get("units") or unit in r["units"])
+
+
+def _compile(rule: dict) -> _Rule:
+    return _Rule(
+        rule=rule,
+        comparators=frozenset(rule["comparators"]) if rule.get("comparators") else None,
+        construction=tuple(rule.get("construction") or ()),
+        not_construction=tuple(rule.get("not_construction") or ()),
+        unit_zh_any=tuple(rule.get("unit_zh_any") or ()),
+        tests=_word_tests(rule),
+    )
 
 
 def _word_tests(rule: dict) -> tuple[tuple[str, bool, Callable[[str], object]], ...]:
@@ -489,19 +512,17 @@ def _literal_regex(words: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True))))
 
 
-def _matches(rule: dict, tests: tuple, q: Quantity, sc: _Scopes, con: Construction) -> bool:
-    if rule.get("units") and q.unit not in rule["units"]:
+def _matches(r: _Rule, q: Quantity, sc: _Scopes, kinds: dict[str, bool]) -> bool:
+    """Does rule ``r`` (already one for ``q``'s unit) match? ``kinds``: which constructions ``q`` is in."""
+    if r.comparators is not None and q.comparator not in r.comparators:
         return False
-    if rule.get("comparators") and q.comparator not in rule["comparators"]:
+    if r.construction and not any(kinds[k] for k in r.construction):
         return False
-    kinds = {"grant": con.grant is not None, "condition": con.condition is not None, "goal": con.goal is not None}
-    if rule.get("construction") and not any(kinds[k] for k in rule["construction"]):
+    if r.not_construction and any(kinds[k] for k in r.not_construction):
         return False
-    if rule.get("not_construction") and any(kinds[k] for k in rule["not_construction"]):
+    if r.unit_zh_any and not q.unit_zh.endswith(r.unit_zh_any):
         return False
-    if rule.get("unit_zh_any") and not any(q.unit_zh.endswith(u) for u in rule["unit_zh_any"]):
-        return False
-    return all(bool(test(getattr(sc, scope))) is wanted for scope, wanted, test in tests)
+    return all(bool(test(getattr(sc, scope))) is wanted for scope, wanted, test in r.tests)
 
 
 def _rule_reason(rule: dict, sc: _Scopes) -> str:
@@ -524,10 +545,16 @@ def _beneficiary(sc: _Scopes, title: str | None, fixed: str | None) -> str | Non
     if fixed:
         return fixed
     for scope in (sc.clause, sc.sentence, title or ""):
-        for code, words in _lex()["beneficiaries"]:
-            if any(w in scope for w in words):
+        for code, found in _beneficiary_tests():
+            if found(scope):
                 return code
     return None
+
+
+@cache
+def _beneficiary_tests() -> tuple[tuple[str, Callable[[str], object]], ...]:
+    """Each beneficiary's words as one literal-word regex, in the wording file's order."""
+    return tuple((code, _literal_regex(words).search) for code, words in _lex()["beneficiaries"])
 
 
 def _programme(sc: _Scopes) -> str | None:
@@ -597,7 +624,8 @@ def classify_quantity(
     ctx = QuantityContext(title, headings, lead_in, doc_nature, item_role, part_title)
     sc = _scopes(text, q, ctx.words())
     con = construction(q, sc, ctx)
-    rule = next((r for r, tests in _rules_for(q.unit) if _matches(r, tests, q, sc, con)), None)
+    kinds = {"grant": con.grant is not None, "condition": con.condition is not None, "goal": con.goal is not None}
+    rule = next((r.rule for r in _rules_for(q.unit) if _matches(r, q, sc, kinds)), None)
     kind, kind_reason, kind_cue = statement_kind(q, sc, con, rule, ctx)
     if rule is None:
         return Classification(
