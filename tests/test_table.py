@@ -188,3 +188,29 @@ def test_rows_become_the_same_frame_through_arrow_as_through_pandas() -> None:
     assert schema.from_rows(odd)["doc_year"].iloc[0] == 2020
     with pytest.raises(ValueError):  # what pandas says of a text it cannot read as a number
         schema.from_rows([rows[0] | {"span_start": "not a number"}])
+
+
+def test_rows_become_the_same_arrow_table_as_through_a_pandas_frame() -> None:
+    """What the build writes per document: the table and the pandas metadata ``from_pandas`` would give."""
+    import pyarrow as pa
+
+    from policystats.extract.table import document_extract
+
+    for doc in load_corpus(get_paths()):
+        rows, summary = document_extract(doc, "data/raw/x.txt")
+        direct = schema.arrow_from_rows(rows)
+        assert direct.equals(pa.Table.from_pandas(schema.from_rows(rows), preserve_index=False), check_metadata=True)
+        assert summary["quantities"] == sum(r["quantity_id"] is not None for r in rows) > 0
+    odd = schema.arrow_from_rows([rows[0] | {"doc_year": "2020"}])  # a text where a number goes: the pandas path
+    assert odd.schema == schema.arrow_table_schema() and odd.column("doc_year")[0].as_py() == 2020
+    with pytest.raises(SchemaError, match="missing"):  # a row with a key too few never passes silently
+        schema.arrow_from_rows([{k: v for k, v in rows[0].items() if k != "tier"}])
+
+
+@pytest.mark.parametrize("column", ["doc_id", "quantity_text"])
+def test_a_text_column_of_another_dtype_fails_and_names_the_column(column: str) -> None:
+    """The dtype of a text column is checked once per column, with pandera's message when it fails."""
+    table = load_measures()
+    table[column] = pd.Series(range(len(table)), dtype="int64")
+    with pytest.raises(SchemaError, match=rf"(?s){column}.*string\[pyarrow\]"):
+        schema.validate(table)
