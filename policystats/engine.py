@@ -433,8 +433,8 @@ class _Writers:
         if self.pending:
             batch = self.pa.concat_tables(self.pending)
             frame = schema.validate_batch(schema.coerce(batch.to_pandas()))
-            if self.csv is not None:  # one CSV text per batch: pandas' cost is mostly per call
-                self.csv.write(frame.to_csv(index=False, header=False, lineterminator="\n"))
+            if self.csv is not None:  # once per batch (pandas' cost is mostly per call), in pieces to the file
+                frame.to_csv(self.csv, index=False, header=False, lineterminator="\n")
             self.parquet.write_table(batch, row_group_size=self.ROW_GROUP)
             self.pending, self.pending_rows = [], 0
 
