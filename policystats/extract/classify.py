@@ -500,16 +500,12 @@ def _word_tests(rule: dict) -> tuple[tuple[str, bool, Callable[[str], object]], 
     tests: list[tuple[str, bool, Callable[[str], object]]] = []
     for scope in _SCOPES:
         if words := rule.get(f"{scope}_any"):
-            tests.append((scope, True, _literal_regex(words).search))
+            tests.append((scope, True, _alternation(words).search))
         if words := rule.get(f"{scope}_all"):
             tests.append((scope, True, lambda text, ws=tuple(words): all(w in text for w in ws)))
         if words := rule.get(f"not_{scope}"):
-            tests.append((scope, False, _literal_regex(words).search))
+            tests.append((scope, False, _alternation(words).search))
     return tuple(tests)
-
-
-def _literal_regex(words: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True))))
 
 
 def _matches(r: _Rule, q: Quantity, sc: _Scopes, kinds: dict[str, bool]) -> bool:
@@ -554,7 +550,7 @@ def _beneficiary(sc: _Scopes, title: str | None, fixed: str | None) -> str | Non
 @cache
 def _beneficiary_tests() -> tuple[tuple[str, Callable[[str], object]], ...]:
     """Each beneficiary's words as one literal-word regex, in the wording file's order."""
-    return tuple((code, _literal_regex(words).search) for code, words in _lex()["beneficiaries"])
+    return tuple((code, _alternation(words).search) for code, words in _lex()["beneficiaries"])
 
 
 def _programme(sc: _Scopes) -> str | None:
