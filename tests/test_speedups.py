@@ -4,6 +4,10 @@
 off the patterns) near candidate numbers; a plain scan tries them at every
 position. On every seed (and on perturbed copies) both must skip exactly the
 same candidates.
+
+``theme_scores`` counts every theme's cue words with one regex search that
+restarts after each match; a plain count of each word at every position must
+give the same scores on every measure of every seed.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ import random
 import pytest
 
 from policystats.devtools.synthetic import perturb
+from policystats.extract import classify as C
 from policystats.extract import quantities as Q
-from policystats.extract.clean import normalize_width
+from policystats.extract.clean import clean, normalize_width
 from policystats.extract.quantity_lexicon import lexicon
 from tests.conftest import RAW
 
@@ -60,3 +65,26 @@ def test_lazy_never_spans_equal_a_full_scan_on_perturbed_text(seed: int) -> None
     rng = random.Random(seed)
     for doc_id in SEEDS:
         _compare(perturb((RAW / f"{doc_id}.txt").read_text(encoding="utf-8"), rng))
+
+
+def _plain_theme_scores(title: str | None, text: str) -> dict[str, int]:
+    scores = {}
+    for code, words, _tool in C._lex()["themes"]:
+        scores[code] = sum(
+            weight * sum(source.startswith(w, i) for i in range(len(source)))
+            for source, weight in ((title or "", 3), (text, 1))
+            for w in words
+        )
+    return scores
+
+
+@pytest.mark.parametrize("doc_id", SEEDS)
+def test_theme_scores_equal_a_plain_count_of_every_cue_word(doc_id: str) -> None:
+    from policystats.extract.structure import parse_structure
+
+    text = clean((RAW / f"{doc_id}.txt").read_text(encoding="utf-8"))
+    blocks = parse_structure(doc_id, text).blocks
+    assert blocks
+    pairs = [(b.title, b.text.text) for b in blocks]
+    assert any(any(C.theme_scores(*p).values()) for p in pairs), "no cue word at all: the comparison proves nothing"
+    assert [C.theme_scores(*p) for p in pairs] == [_plain_theme_scores(*p) for p in pairs]

@@ -653,22 +653,28 @@ def classify_quantity(
 
 @cache
 def _theme_words() -> tuple[re.Pattern[str], dict[str, list[str]], dict[str, list[str]]]:
-    """A regex that finds the longest cue word at every position, the themes of each word, and its prefixes."""
+    """A regex of the cue words, longest first; the themes of each word; the cue words each one starts with."""
     by_word: dict[str, list[str]] = {}
     for code, words, _tool in _lex()["themes"]:
         for w in words:
             by_word.setdefault(w, []).append(code)
     prefixes = {w: [v for v in by_word if w.startswith(v)] for w in by_word}
-    return re.compile(f"(?=({_alternation(by_word).pattern}))"), by_word, prefixes
+    return _alternation(by_word), by_word, prefixes
 
 
 def _count_words(text: str) -> dict[str, int]:
-    """How often each cue word occurs in ``text``, overlaps included (as ``str.count`` would per word)."""
+    """How often each cue word occurs in ``text``, overlaps included (as ``str.count`` would per word).
+
+    The search restarts one character after each match's start, so every
+    position where a cue word starts is seen once, with its longest cue.
+    """
     rx, _, prefixes = _theme_words()
     counts: dict[str, int] = {}
-    for m in rx.finditer(text):
-        for w in prefixes[m.group(1)]:  # the longest cue here, and every shorter cue it starts with
+    m = rx.search(text)
+    while m is not None:
+        for w in prefixes[m.group()]:  # the longest cue here, and every shorter cue it starts with
             counts[w] = counts.get(w, 0) + 1
+        m = rx.search(text, m.start() + 1)
     return counts
 
 
