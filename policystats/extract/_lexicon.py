@@ -117,11 +117,17 @@ def validate_all() -> list[str]:
                 f"bad comparator {e.get('comparator')!r}",
             )
             _need(isinstance(e.get("words"), list) and e["words"], where, "needs words")
+    e = q["comparators_before_verbs"]
+    _labelled(e, "quantities.yaml comparators_before_verbs")
+    _need(e.get("comparator") in {">", ">=", "<", "<="}, "quantities.yaml comparators_before_verbs", "bad comparator")
+    _need(isinstance(e.get("words"), list) and e["words"], "quantities.yaml comparators_before_verbs", "needs words")
     for i, e in enumerate(q["units"]):
         where = f"quantities.yaml units[{i}]"
         _labelled(e, where)
         _need(e.get("unit") in UNITS, where, f"unit must be one of {sorted(UNITS)}")
         _need(isinstance(e.get("words"), list) and e["words"], where, "needs words")
+        under = e.get("chinese_numerals_under", [])
+        _need(set(under) <= {">", ">=", "<", "<=", "~"}, where, f"bad comparator in chinese_numerals_under {under!r}")
     for i, e in enumerate(q["never_quantity"]):
         where = f"quantities.yaml never_quantity[{i}]"
         _labelled(e, where)

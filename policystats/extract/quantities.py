@@ -249,15 +249,24 @@ def _multiplier(t: _Text, j: int) -> tuple[float, str, int]:
     return factor, word, j
 
 
-def _unit_at(t: _Text, j: int, cn: bool, magnitude: bool):
+def _unit_at(t: _Text, j: int, cn: bool, magnitude: bool, start: int):
+    """The unit word at ``j`` after the number starting at ``start``, if that number may take it."""
     m = t.lex.unit_re.match(t.s, j)
     if m is None:
         return None
     word = m.group(0)
     u = t.lex.units[word]
     if cn and not u.chinese_numerals and not (magnitude and u.unit in t.lex.cn_magnitude):
-        return None
+        if not u.chinese_numerals_under or _bound_before(t, start, u.unit) not in u.chinese_numerals_under:
+            return None
     return word, u
+
+
+def _bound_before(t: _Text, i: int, unit: str) -> str | None:
+    """The comparator written before the number at ``i`` (最多奖励一场 → <=), if any."""
+    clause_start, _ = t.clause(i)
+    pre = _prefix_before(t, i, clause_start, unit)
+    return pre[1] if pre is not None else None
 
 
 def _bare_multiplier(t: _Text, m: re.Match, j: int, mult: float, mult_word: str, more: bool) -> _Raw | None:
@@ -292,7 +301,7 @@ def _scan_number(t: _Text, m: re.Match) -> _Raw | None:
     if more:
         j += 1
     magnitude = cn and (bool(mult_word) or more or (len(text) >= 2 and any(ch in SMALL_UNITS for ch in text)))
-    u = _unit_at(t, j, cn, magnitude)
+    u = _unit_at(t, j, cn, magnitude, ns)
     if u is not None:
         word, unit = u
         return _Raw(

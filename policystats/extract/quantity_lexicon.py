@@ -67,6 +67,7 @@ class UnitWord:
     factor: float  # to the canonical unit (分 → 0.01 元)
     per: str | None  # the denominator a unit word carries (元/千瓦时 → kWh)
     chinese_numerals: bool  # may follow a Chinese numeral without a magnitude (三个月)
+    chinese_numerals_under: frozenset[str] = frozenset()  # …or only under these comparators (仅可享受一次)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +106,7 @@ class Lexicon:
     money_words: tuple[str, ...]
     prefix_end_re: re.Pattern[str]  # a comparator word ending at the end of the search window
     prefix_words: tuple[tuple[str, str], ...]  # (word, comparator), longest first
-    prefix_long_re: re.Pattern[str]  # comparator words of two characters or more, for the gap rules
+    prefix_long_re: re.Pattern[str]  # comparator words of two characters or more (and 仅/只), for the gap rules
     prefix: Mapping[str, str]
     prefix_max: int
     gap: int
@@ -261,7 +262,13 @@ def _units(q: dict) -> dict[str, UnitWord]:
         for w in e["words"]:
             out.setdefault(
                 normalize_width(w),
-                UnitWord(e["unit"], float(e.get("factor", 1)), e.get("per_unit"), bool(e.get("chinese_numerals"))),
+                UnitWord(
+                    e["unit"],
+                    float(e.get("factor", 1)),
+                    e.get("per_unit"),
+                    bool(e.get("chinese_numerals")),
+                    frozenset(e.get("chinese_numerals_under") or ()),
+                ),
             )
     return out
 
@@ -286,6 +293,11 @@ def _comparators(q: dict) -> dict:
     limited = [e for e in q["comparators_suffix"] if e.get("only_after_units")]
     suffix_units = {w: frozenset(e["only_after_units"]) for e in limited for w in e["words"]}
     verbs = _alternation(q["comparator_verb_gap"]["words"])
+    before_verbs = q["comparators_before_verbs"]
+    # Words that bound a number only across granting verbs (仅可享受一次): in the gap rule only.
+    not_after = "".join(f"(?<!{re.escape(w)})" for w in before_verbs.get("not_after", []))
+    only_across = f"{not_after}(?:{_alternation(before_verbs['words'])})"
+    long_words = _alternation(w for w, _ in prefix if len(w) >= 2)
     return {
         "not_comparators": tuple(q["not_comparators"]["words"]),
         "verb_gap_re": re.compile(rf"(?:\s|{verbs})+"),
@@ -294,9 +306,9 @@ def _comparators(q: dict) -> dict:
         "inclusive_before": tuple(normalize_width(w) for w in q["inclusive_marker"]["before"]),
         "gap_particle": q["comparator_gap_particle"],
         "prefix_end_re": re.compile("(?:" + _alternation(w for w, _ in prefix) + r")\s*$"),
-        "prefix_long_re": re.compile(_alternation(w for w, _ in prefix if len(w) >= 2)),
+        "prefix_long_re": re.compile(f"{long_words}|{only_across}"),
         "prefix_words": tuple(prefix),
-        "prefix": _frozen(dict(prefix)),
+        "prefix": _frozen(dict(prefix) | dict.fromkeys(before_verbs["words"], before_verbs["comparator"])),
         "prefix_max": max(len(w) for w, _ in prefix) + 2,
         "gap": int(q["comparator_gap_max"]),
         "suffix_re": re.compile(_alternation(suffix)),
