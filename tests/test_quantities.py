@@ -231,6 +231,11 @@ GRAMMAR = [
     ("检查原则上每年不超过两次", [Q("不超过两次", 2, "count", "<=", per_unit="year")]),
     ("对新认定的企业给予一次性奖励", []),
     ("迈上一个新台阶，达到一个新水平", []),
+    # a bare 万 is money when a money word is nearer than any count attribute
+    (
+        "参保人数不少于10人、注册资本达到500万的企业给予奖励",
+        [Q("不少于10人", 10, "count", ">="), Q("达到500万", 5e6, "CNY", ">=")],
+    ),
 ]
 
 
@@ -288,6 +293,16 @@ CORPUS_SENTENCES = [
     ),
     # units the seeds lack
     ("010_xiamen_2020", "办公使用面积超过1万平方米", [Q("超过1万平方米", 1e4, "square_metre", ">")]),
+    # a bare 万 after a count attribute (订单数) is a count, though the sentence is about money
+    (
+        "015_fuzhou_2020",
+        "当季日均网上订单数在1万（含）至3万、3万（含）至5万、5万（含）以上的",
+        [
+            Q("1万（含）至3万", 1e4, "count", "between", value_max=3e4),
+            Q("3万（含）至5万", 3e4, "count", "between", value_max=5e4),
+            Q("5万（含）以上", 5e4, "count", ">="),
+        ],
+    ),
     # a cap on how many awards, with a Chinese numeral: 仅/只 across granting verbs, 最多
     ("006_huangpu_2025", "每家企业（含关联企业）仅可享受一次奖励", [Q("一次", 1, "count", "<=", per_unit="firm")]),
     ("006_huangpu_2025", "政策有效期内只奖励一个场馆的建设或改造", [Q("一个", 1, "count", "<=")]),

@@ -117,6 +117,9 @@ def validate_all() -> list[str]:
                 f"bad comparator {e.get('comparator')!r}",
             )
             _need(isinstance(e.get("words"), list) and e["words"], where, "needs words")
+    for key in ("count_nouns", "count_attributes", "money_context"):
+        _labelled(q[key], f"quantities.yaml {key}")
+        _need(isinstance(q[key].get("words"), list) and q[key]["words"], f"quantities.yaml {key}", "needs words")
     e = q["comparators_before_verbs"]
     _labelled(e, "quantities.yaml comparators_before_verbs")
     _need(e.get("comparator") in {">", ">=", "<", "<="}, "quantities.yaml comparators_before_verbs", "bad comparator")

@@ -250,6 +250,9 @@ def _has_entity(text: str) -> bool:
     return any(e in text for e in _lex()["entities"])
 
 
+_DURATIONS = frozenset({"year", "month", "day", "working_day", "hour"})
+
+
 def _grant(q: Quantity, sc: _Scopes) -> str | None:
     """Is the quantity an amount or a rate that is granted?
 
@@ -263,6 +266,8 @@ def _grant(q: Quantity, sc: _Scopes) -> str | None:
         return f"an award noun after the amount ({noun})"
     if q.unit == "count" and q.comparator not in ("<=", "<"):
         return None
+    if q.unit in _DURATIONS and q.comparator in (">=", ">"):
+        return None  # 注册2年以上: a lower bound on a duration is a condition; a granted period is capped or exact
     before = sc.before_in_clause
     gap_de = " " + lex["de"]
     if q.unit in ("year", "month", "day") and lex["grant_verbs"].match(after.lstrip(gap_de)):

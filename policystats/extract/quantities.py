@@ -279,6 +279,10 @@ def _bare_multiplier(t: _Text, m: re.Match, j: int, mult: float, mult_word: str,
             return _Raw(m.start(), end, value, mult, "count", s[m.end() : end], more=more, number_text=m.group())
     a, b = t.sentence(m.start())
     sentence = s[a:b]
+    before = s[a : m.start()]
+    counted = max((before.rfind(w) for w in lex.count_attributes), default=-1)
+    if counted >= 0 and counted > max(before.rfind(w) for w in lex.money_words):
+        return _Raw(m.start(), j, value, mult, "count", mult_word, more=more, number_text=m.group())
     if any(w in sentence for w in lex.money_words):
         return _Raw(m.start(), j, value, mult, "CNY", mult_word, more=more, number_text=m.group())
     return None

@@ -104,6 +104,7 @@ class Lexicon:
     cn_magnitude: frozenset[str]
     count_nouns: tuple[str, ...]
     money_words: tuple[str, ...]
+    count_attributes: tuple[str, ...]  # 订单数, 人数: a bare 万 after one of these (nearer than money) counts
     prefix_end_re: re.Pattern[str]  # a comparator word ending at the end of the search window
     prefix_words: tuple[tuple[str, str], ...]  # (word, comparator), longest first
     prefix_long_re: re.Pattern[str]  # comparator words of two characters or more (and 仅/只), for the gap rules
@@ -394,6 +395,7 @@ def lexicon() -> Lexicon:
         cn_magnitude=frozenset(q["chinese_numeral_needs_magnitude"]),
         count_nouns=tuple(sorted(q["count_nouns"]["words"], key=len, reverse=True)),
         money_words=tuple(q["money_context"]["words"]),
+        count_attributes=tuple(q["count_attributes"]["words"]),
         ranges=tuple(q["range_separators"]),
         range_lower_bounds=tuple(q["range_lower_bounds"]),
         **_magnitudes(q, units),
