@@ -177,6 +177,12 @@ def validate_all() -> list[str]:
             where = f"classification.yaml constructions.{name}"
             _labelled(e, where)
             _need(isinstance(e.get("words"), list) and e["words"], where, "needs words")
+    t = k["threshold_syntax"]
+    _labelled(t, "classification.yaml threshold_syntax")
+    for key, words in t.items():
+        if key not in ("en", "zh"):
+            ok = isinstance(words, list) and words and all(isinstance(w, str) and w for w in words)
+            _need(ok, f"classification.yaml threshold_syntax.{key}", "needs a list of non-empty words")
     for key in ("rule", "target", "permission", "strong_target"):
         _labelled(k["kind_cues"][key], f"classification.yaml kind_cues.{key}")
     for code, e in k["themes"].items():

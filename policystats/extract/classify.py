@@ -76,6 +76,7 @@ def _lex():
     de = re.escape(quantity_words["comparator_gap_particle"])
     return {
         "de": quantity_words["comparator_gap_particle"],  # 的
+        "count_attributes": tuple(quantity_words["count_attributes"]["words"]),
         "indicators": k["indicators"],
         "beneficiaries": [(code, e["words"]) for code, e in k["beneficiaries"].items()],
         "programmes": [(code, w) for code, e in k["programmes"].items() for w in e["words"]],
@@ -89,6 +90,7 @@ def _lex():
         "not_markers": tuple(t["not_markers"]),
         "rule_verbs": tuple(t["rule_verbs"]),
         "entities": tuple(t["entity_nouns"]),
+        "age_units": tuple(t["age_units"]),
         "conditions": tuple(t["condition_suffixes"]),
         "grant_verbs": _alternation(c["grant_verbs"]["words"]),
         "award_after": re.compile(noun_head + "(?:" + _alternation(c["award_nouns"]["words"]).pattern + ")"),
@@ -197,6 +199,8 @@ def _threshold_syntax(q: Quantity, sc: _Scopes) -> str | None:
     after = sc.after_in_clause[:40]
     if any(after.startswith(w) for w in lex["conditions"]):
         return "a condition (…时, …的情况下)"
+    if q.unit_zh.endswith(lex["age_units"]):
+        return "an age names who qualifies (16-24岁失业青年)"
     before = sc.before_in_sentence
     pos = -1
     for m in lex["markers"]:
@@ -212,7 +216,9 @@ def _threshold_syntax(q: Quantity, sc: _Scopes) -> str | None:
         v in sc.before_in_clause for v in (*lex["rule_verbs"], *lex["offer_verbs"])
     ):
         d = sc.after_in_clause.find(lex["de"])
-        if 0 <= d <= 12 and any(e in sc.after_in_clause[d : d + 14] for e in lex["entities"]):
+        # 培育100家以上的企业 counts the entities themselves (a goal); 从业人员50人以上的企业 bounds an attribute.
+        own_count = q.unit == "count" and not any(w in sc.before_in_clause for w in lex["count_attributes"])
+        if not own_count and 0 <= d <= 12 and any(e in sc.after_in_clause[d : d + 14] for e in lex["entities"]):
             return "a bound followed by 的 and an entity (…以上的企业)"
         head = sc.after_in_clause[:6]
         if q.unit in ("CNY", "USD") and any(0 <= head.find(p) <= 2 for p in lex["loan_products"]):
