@@ -296,9 +296,10 @@ def _comparators(q: dict) -> dict:
     verbs = _alternation(q["comparator_verb_gap"]["words"])
     before_verbs = q["comparators_before_verbs"]
     # Words that bound a number only across granting verbs (仅可享受一次): in the gap rule only.
-    not_after = "".join(f"(?<!{re.escape(w)})" for w in before_verbs.get("not_after", []))
-    only_across = f"{not_after}(?:{_alternation(before_verbs['words'])})"
-    long_words = _alternation(w for w, _ in prefix if len(w) >= 2)
+    # The 不仅 check looks behind the match's end, so the regex still starts with plain words (fast to scan for).
+    only_across = before_verbs["words"]
+    not_after = "".join(f"(?<!{re.escape(n + w)})" for n in before_verbs.get("not_after", []) for w in only_across)
+    long_words = _alternation([*(w for w, _ in prefix if len(w) >= 2), *only_across])
     return {
         "not_comparators": tuple(q["not_comparators"]["words"]),
         "verb_gap_re": re.compile(rf"(?:\s|{verbs})+"),
@@ -307,7 +308,7 @@ def _comparators(q: dict) -> dict:
         "inclusive_before": tuple(normalize_width(w) for w in q["inclusive_marker"]["before"]),
         "gap_particle": q["comparator_gap_particle"],
         "prefix_end_re": re.compile("(?:" + _alternation(w for w, _ in prefix) + r")\s*$"),
-        "prefix_long_re": re.compile(f"{long_words}|{only_across}"),
+        "prefix_long_re": re.compile(f"(?:{long_words}){not_after}"),
         "prefix_words": tuple(prefix),
         "prefix": _frozen(dict(prefix) | dict.fromkeys(before_verbs["words"], before_verbs["comparator"])),
         "prefix_max": max(len(w) for w, _ in prefix) + 2,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from array import array
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -115,8 +116,6 @@ class Structure:
 
 
 def _concat(pieces: list[MappedText]) -> MappedText:
-    from array import array
-
     text = "".join(p.text for p in pieces)
     offs = array("l")
     for p in pieces:
