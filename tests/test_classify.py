@@ -37,6 +37,8 @@ CASES = [
         "rule",
         "award_level",
     ),
+    # a rate on a base, followed by the award it pays, is granted
+    ("002_guangdong_2023", "按余额增量的2%提供激励资金", "2%", "rule", "award_level"),
     # a count of the entities themselves is a goal, not a bound on them
     ("jieyang-2019-nuanqi", "确保2019年新增100家以上的小微企业", "100家以上", "target", None),
 ]

@@ -288,7 +288,7 @@ def _grant(q: Quantity, sc: _Scopes) -> str | None:
             return f"a granting verb before the amount ({last.group(0)}…)"
     rest_of_sentence = sc.after_in_sentence
     if q.unit in ("percent", "CNY", "USD") and any(b in before for b in lex["rate_bases"]):
-        if lex["grant_verbs"].search(rest_of_sentence):
+        if lex["grant_verbs"].search(rest_of_sentence) or lex["award_nouns"].search(rest_of_sentence[:12]):
             return "a rate or standard that is granted (按…的X%给予, 按…5万元的标准给予)"
     if q.aspirational:
         return None  # 风险补偿基金额度争取超过1000万元: a goal, whatever the noun before it
