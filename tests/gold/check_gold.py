@@ -1,4 +1,4 @@
-"""Check gold files against the corpus texts: every context found, every value readable.
+"""Check gold files against their texts (the corpus, or the held-out documents): every context found, every value readable.
 
     python tests/gold/check_gold.py tests/gold/corpus/010_xiamen_2020.csv [...]
 
@@ -15,13 +15,14 @@ from policystats.devtools.gold import GoldError, read_gold, read_never
 from policystats.ingest import import_file
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+HELDOUT = Path(__file__).resolve().parent / "heldout" / "documents"
 
 
 def corpus_text(name: str) -> str:
     stem = Path(name).stem.removesuffix(".never")
-    matches = [p for p in CORPUS.iterdir() if p.stem == stem]
+    matches = [p for folder in (CORPUS, HELDOUT) if folder.is_dir() for p in folder.iterdir() if p.stem == stem]
     if not matches:
-        raise SystemExit(f"no corpus file {stem}.* in {CORPUS}")
+        raise SystemExit(f"no document {stem}.* in {CORPUS} or {HELDOUT}")
     return import_file(matches[0]).text
 
 
