@@ -446,8 +446,9 @@ def make_parser() -> argparse.ArgumentParser:
         "evaluate",
         help="measure extraction accuracy against blind gold (and jionlp's money figures)",
         description="Score the extractor against gold sets read blind off the documents: `corpus` (the "
-        "development corpus, documents the rules were not written from; tests/gold/corpus/), `heldout` (documents "
-        "from further cities, committed with their gold, first scored before any rule was changed for them; tests/gold/heldout/), `seeds` (the five "
+        "development corpus, documents the rules were not written from; tests/gold/corpus/), `heldout` "
+        "(documents from further cities, committed with their gold, first scored before any rule was changed "
+        "for them; tests/gold/heldout/), `seeds` (the five "
         "seed documents re-annotated blind; tests/gold/seeds/) and `review` (rows a reviewer confirmed or "
         "corrected; data/review.csv). Precision and recall per category, cumulatively: value + unit, then "
         "+ comparator, + category, + statement kind. jionlp's money extraction is scored on the same gold "

@@ -1,4 +1,4 @@
-"""Check gold files against their texts (the corpus, or the held-out documents): every context found, every value readable.
+"""Check gold files against their texts (corpus or held-out): every context found, every value readable.
 
     python tests/gold/check_gold.py tests/gold/corpus/010_xiamen_2020.csv [...]
 
