@@ -22,6 +22,23 @@ def raw_text(doc_id: str) -> str:
     return (RAW / f"{doc_id}.txt").read_text(encoding="utf-8")
 
 
+HELDOUT = ROOT / "tests" / "gold" / "heldout" / "documents"
+"""Documents from further cities, committed with their gold (tests/gold/heldout/)."""
+
+
+def source_text(stem: str) -> str:
+    """The imported text of a held-out document or a corpus document; skips when the corpus is absent."""
+    from policystats.ingest import import_file
+
+    paths = [p for p in HELDOUT.iterdir() if p.stem == stem]
+    if not paths:
+        if not CORPUS.is_dir():
+            pytest.skip(f"the development corpus is not at {CORPUS}")
+        paths = [p for p in CORPUS.iterdir() if p.stem == stem]
+    (path,) = paths
+    return import_file(path).text
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> ProjectPaths:
     """A scratch project with the real catalog and raw files."""

@@ -14,7 +14,7 @@ import pytest
 from policystats.extract.classify import classify_quantity
 from policystats.extract.quantities import search_quantities
 
-from .conftest import CORPUS, raw_text
+from .conftest import raw_text, source_text
 
 # (document, sentence quoted from it, quantity text, expected statement kind, expected category or None)
 CASES = [
@@ -41,18 +41,35 @@ CASES = [
     ("002_guangdong_2023", "按余额增量的2%提供激励资金", "2%", "rule", "award_level"),
     # a count of the entities themselves is a goal, not a bound on them
     ("jieyang-2019-nuanqi", "确保2019年新增100家以上的小微企业", "100家以上", "target", None),
+    # an amount followed by 支持 is the award (给予5万元支持): a condition before it is the award's
+    (
+        "102_tianhe_2025",
+        "对住宿业企业“首达标”次年营业额同比增长50%以上的，给予5万元支持",
+        "50%以上",
+        "threshold",
+        "award_level",
+    ),
+    # terms of a loan scheme: a share of the loan, a multiple of a reference rate, a cap on an extension
+    ("101_huadu_2024", "企业助保金按助保贷业务贷款金额1%的比例缴纳", "1%", "rule", "financing_target"),
+    (
+        "101_huadu_2024",
+        "贷款利率最高不超过中国人民银行公布的同期同档次贷款市场报价利率（LPR）的1.15倍",
+        "1.15倍",
+        "rule",
+        "financing_target",
+    ),
+    (
+        "101_huadu_2024",
+        "所有贷款原则上不以任何形式展期，如遇特殊情况，由合作银行提出，经联席会议批准同意后方可延期，最长不超过一年",
+        "最长不超过一年",
+        "rule",
+        "financing_target",
+    ),
 ]
 
 
 def _document_text(doc: str) -> str:
-    if "_" not in doc:
-        return raw_text(doc)
-    if not CORPUS.is_dir():
-        pytest.skip(f"the development corpus is not at {CORPUS}")
-    from policystats.ingest import import_file
-
-    (path,) = [p for p in CORPUS.iterdir() if p.stem == doc]
-    return import_file(path).text
+    return raw_text(doc) if "_" not in doc else source_text(doc)
 
 
 @pytest.mark.parametrize(("doc", "sentence", "quantity", "kind", "category"), CASES, ids=[c[2] for c in CASES])
@@ -77,3 +94,39 @@ CONSTRUCTIONS = [
 def test_statement_kind_of_a_construction(sentence, quantity, kind):
     (q,) = [q for t, q in search_quantities(sentence) if t == quantity]
     assert classify_quantity(q, sentence).statement_kind == kind
+
+
+# A list item read with its lead-in and headings: (document, item, lead-in, headings, quantity, kind, category).
+LIST_ITEMS = [
+    # the lead-in grants the award (给予5万元支持): its items are the award's conditions
+    (
+        "102_tianhe_2025",
+        "当年度月度“首达标”，或年度“首达标”且达标当年度营业收入达到3000万元以上的软件业企业",
+        "对符合以下条件的企业，给予5万元支持：",
+        "",
+        "达到3000万元以上",
+        "threshold",
+        "award_level",
+    ),
+    # the list's own lead-in (奖励标准) says grants, in a chapter headed with both 申报条件 and 奖励标准
+    (
+        "103_huadu_2025",
+        "使用平台付费按照第一年免费，第二年折扣优惠50%，第三年折扣优惠30%执行",
+        "奖励标准：",
+        "申报条件与奖励标准",
+        "50%",
+        "rule",
+        "award_level",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("doc", "item", "lead_in", "headings", "quantity", "kind", "category"), LIST_ITEMS, ids=[c[4] for c in LIST_ITEMS]
+)
+def test_list_item_takes_its_lead_in(doc, item, lead_in, headings, quantity, kind, category):
+    text = _document_text(doc)
+    assert item in text and lead_in in text and headings in text, "quote the document exactly"
+    (q,) = [q for t, q in search_quantities(item) if t == quantity]
+    c = classify_quantity(q, item, lead_in=lead_in, headings=headings or None)
+    assert (c.statement_kind, c.category) == (kind, category), (c.kind_reason, c.category_reason)

@@ -301,9 +301,13 @@ def _grant(q: Quantity, sc: _Scopes) -> str | None:
 
 
 def _heading_role(ctx: QuantityContext) -> tuple[str, str] | None:
-    """``("condition"|"grant", title)`` of the nearest title or heading that says which (申报条件, 奖励标准)."""
+    """``("condition"|"grant", title)`` of the nearest lead-in, title or heading that says which (申报条件, 奖励标准).
+
+    The list's own lead-in comes first: items under （二）奖励标准： are grants
+    even in a chapter headed 申报条件与奖励标准.
+    """
     lex = _lex()
-    titles = [ctx.title, *reversed([t for t in (ctx.headings or "").split(" / ") if t])]
+    titles = [ctx.lead_in, ctx.title, *reversed([t for t in (ctx.headings or "").split(" / ") if t])]
     for title in titles:
         if not title:
             continue

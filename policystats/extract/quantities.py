@@ -494,19 +494,23 @@ def _prefix_before(
     return _prefix_over_phrase(t, k, max(clause_start, floor), unit)
 
 
+_SHARE_UNITS = ("percent", "percentage_point", "multiple")
+
+
 def _prefix_over_phrase(t: _Text, k: int, lo: int, unit: str | None) -> tuple[str, str, int, bool] | None:
     """A comparator a short phrase before the number (``adjacent`` is False: the text is the number's)."""
     s, lex = t.s, t.lex
     clause_start = lo
     if k > clause_start and s[k - 1] == lex.gap_particle:
-        lo = max(clause_start, k - 1 - lex.gap - 6)
+        gap = lex.gap * 2 if unit in _SHARE_UNITS else lex.gap  # a rate's base may be long: …报价利率（LPR）的1.15倍
+        lo = max(clause_start, k - 1 - gap - 6)
         window = s[lo : k - 1]
         best = None
         for word, comp in lex.prefix_words:
             p = window.rfind(word)
-            while p >= 0 and window.startswith(lex.not_comparators, p):
-                p = window.rfind(word, 0, p)
-            if p >= 0 and 0 < len(window) - (p + len(word)) <= lex.gap:
+            if p >= 0 and window.startswith(lex.not_comparators, p):
+                continue  # its nearest use is a compound (超过部分的1%): an earlier one (如超过则…) is another clause's
+            if p >= 0 and 0 < len(window) - (p + len(word)) <= gap:
                 if best is None or p + len(word) > best[2] + len(best[0]):
                     best = (word, comp, lo + p)
         if best:
@@ -528,11 +532,12 @@ def _prefix_over_verbs(t: _Text, k: int, lo: int, unit: str | None) -> tuple[str
     word, p = best.group(0), best.start()
     comp = lex.prefix[word]
     gap = s[p + len(word) : k]
-    if not gap or len(gap) > lex.gap or lex.gap_particle in gap or any(ch.isdigit() for ch in gap):
-        return None
+    share = unit in _SHARE_UNITS
+    if not gap or len(gap) > lex.gap or (lex.gap_particle in gap and not share) or any(ch.isdigit() for ch in gap):
+        return None  # a share's base may hold a 的: 不低于存放的风险补偿金10倍
     if lex.verb_gap_re.fullmatch(gap):
         return word, comp, p, False
-    if unit in ("percent", "percentage_point", "multiple"):
+    if share:
         rest = gap[lex.verb_gap_head_re.match(gap).end() :]
         if rest and not lex.verb_gap_re.search(rest):
             return word, comp, p, False
