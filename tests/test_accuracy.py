@@ -127,3 +127,10 @@ def write_known_failures(path: Path = KNOWN) -> None:  # pragma: no cover - a ma
         w = csv.DictWriter(fh, fieldnames=["set", "doc_id", "line", "text", "reason"], lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
+
+
+def test_heldout_set_outside_a_clone_names_what_is_missing(project) -> None:
+    from policystats.errors import PolicystatsError
+
+    with pytest.raises(PolicystatsError, match="held-out documents are not there"):
+        gold_set("heldout", project)

@@ -233,6 +233,10 @@ def heldout_gold(paths: ProjectPaths) -> GoldSet:
     code was made for these documents.
     """
     folder = paths.gold / "heldout"
+    if not (folder / "documents" / "catalog.csv").exists():
+        raise PolicystatsError(
+            f"{folder}: the held-out documents are not there (they come with a clone of the repository)"
+        )
     return _read_set("heldout", corpus_documents(folder / "documents"), folder, lambda d: d.path.stem)
 
 
