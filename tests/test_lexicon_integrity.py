@@ -64,3 +64,15 @@ UNITS = [(w, e["unit"]) for e in Q["units"] for w in e["words"]]
 def test_every_unit_word_reaches_the_table(word: str, unit: str) -> None:
     found = search_quantities(f"达到12{word}。")
     assert [q.unit for _, q in found] == [unit], found
+
+
+BENEFICIARY_VERBS = Q["comparator_beneficiary_verbs"]["words"]
+
+
+@pytest.mark.parametrize("verb", BENEFICIARY_VERBS)
+def test_every_beneficiary_verb_lets_a_cap_reach_its_amount(verb: str) -> None:
+    """最高给予提供服务的机构5万元: the cap reaches across the verb and the beneficiary, and only across it."""
+    (got,) = search_quantities(f"最高{verb}提供服务的机构5万元")
+    assert got[1].comparator == "<=", got
+    (plain,) = search_quantities(f"最高的{verb}提供服务的机构5万元")
+    assert plain[1].comparator == "=", "a phrase that does not start with the verbs stays unbounded"

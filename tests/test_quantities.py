@@ -313,6 +313,12 @@ CORPUS_SENTENCES = [
         "贷款利率最高不超过中国人民银行公布的同期同档次贷款市场报价利率（LPR）的1.15倍",
         [Q("1.15倍", 1.15, "multiple", "<=")],
     ),
+    # a cap reaches the amount across a granting verb and the beneficiary it names
+    (
+        "104_haizhu_2025",
+        "分别最高给予提供引才服务的人力资源服务机构5万元、10万元的引才奖励",
+        [Q("5万元", 5e4, "CNY", "<="), Q("10万元", 1e5, "CNY", "<=")],
+    ),
     # 超过部分 is the part above, not a bound: a share of it is exact, whatever 超过 came before
     ("101_huadu_2024", "如超过则仅交超过部分的1%", [Q("1%", 1, "percent")]),
 ]

@@ -120,6 +120,10 @@ def validate_all() -> list[str]:
     for key in ("count_nouns", "count_attributes", "money_context"):
         _labelled(q[key], f"quantities.yaml {key}")
         _need(isinstance(q[key].get("words"), list) and q[key]["words"], f"quantities.yaml {key}", "needs words")
+    e, where = q["comparator_beneficiary_verbs"], "quantities.yaml comparator_beneficiary_verbs"
+    _labelled(e, where)
+    _need(isinstance(e.get("words"), list) and e["words"], where, "needs words")
+    _need(isinstance(e.get("units"), list) and set(e["units"]) <= UNITS, where, f"units must be among {sorted(UNITS)}")
     e = q["comparators_before_verbs"]
     _labelled(e, "quantities.yaml comparators_before_verbs")
     _need(e.get("comparator") in {">", ">=", "<", "<="}, "quantities.yaml comparators_before_verbs", "bad comparator")

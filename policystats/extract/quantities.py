@@ -497,6 +497,15 @@ def _prefix_before(
 _SHARE_UNITS = ("percent", "percentage_point", "multiple")
 
 
+def _over_beneficiary(lex, gap: str) -> bool:
+    """最高[给予提供引才服务的人力资源服务机构]5万元: granting verbs, then the beneficiary they name."""
+    head = lex.beneficiary_head_re.match(gap)
+    if head is None:
+        return False
+    rest = gap[head.end() :]
+    return 0 < len(rest) <= lex.gap and not lex.beneficiary_verb_re.search(rest)
+
+
 def _prefix_over_phrase(t: _Text, k: int, lo: int, unit: str | None) -> tuple[str, str, int, bool] | None:
     """A comparator a short phrase before the number (``adjacent`` is False: the text is the number's)."""
     s, lex = t.s, t.lex
@@ -532,11 +541,15 @@ def _prefix_over_verbs(t: _Text, k: int, lo: int, unit: str | None) -> tuple[str
     word, p = best.group(0), best.start()
     comp = lex.prefix[word]
     gap = s[p + len(word) : k]
-    share = unit in _SHARE_UNITS
-    if not gap or len(gap) > lex.gap or (lex.gap_particle in gap and not share) or any(ch.isdigit() for ch in gap):
-        return None  # a share's base may hold a 的: 不低于存放的风险补偿金10倍
+    if not gap or any(ch.isdigit() for ch in gap):
+        return None
     if lex.verb_gap_re.fullmatch(gap):
         return word, comp, p, False
+    if unit in lex.beneficiary_units and _over_beneficiary(lex, gap):
+        return word, comp, p, False
+    share = unit in _SHARE_UNITS
+    if len(gap) > lex.gap or (lex.gap_particle in gap and not share):
+        return None  # a share's base may hold a 的: 不低于存放的风险补偿金10倍
     if share:
         rest = gap[lex.verb_gap_head_re.match(gap).end() :]
         if rest and not lex.verb_gap_re.search(rest):

@@ -114,6 +114,9 @@ class Lexicon:
     not_comparators: tuple[str, ...]  # 最低工资, 最高人民法院: compounds that hold a comparator word
     verb_gap_re: re.Pattern[str]  # the whole gap is granting verbs: 最高[给予]25万元
     verb_gap_head_re: re.Pattern[str]  # leading granting verbs of a gap: 最高[给予]实际租金50%
+    beneficiary_head_re: re.Pattern[str]  # gap verbs ending in a granting verb: 最高[给予]提供引才服务的机构5万元
+    beneficiary_verb_re: re.Pattern[str]  # a granting verb (a second one ends the beneficiary phrase)
+    beneficiary_units: frozenset[str]  # the units a cap reaches across a beneficiary phrase
     inclusive_re: re.Pattern[str]  # （含）, （含50人）, （不含）
     inclusive_before: tuple[str, ...]  # (含) between a comparator and its number: 不超过(含)1.5%
     gap_particle: str  # 的 ending the phrase between a comparator and its number
@@ -294,6 +297,7 @@ def _comparators(q: dict) -> dict:
     limited = [e for e in q["comparators_suffix"] if e.get("only_after_units")]
     suffix_units = {w: frozenset(e["only_after_units"]) for e in limited for w in e["words"]}
     verbs = _alternation(q["comparator_verb_gap"]["words"])
+    granting = q["comparator_beneficiary_verbs"]
     before_verbs = q["comparators_before_verbs"]
     # Words that bound a number only across granting verbs (仅可享受一次): in the gap rule only.
     # The 不仅 check looks behind the match's end, so the regex still starts with plain words (fast to scan for).
@@ -304,6 +308,9 @@ def _comparators(q: dict) -> dict:
         "not_comparators": tuple(q["not_comparators"]["words"]),
         "verb_gap_re": re.compile(rf"(?:\s|{verbs})+"),
         "verb_gap_head_re": re.compile(rf"(?:\s|{verbs})*"),
+        "beneficiary_head_re": re.compile(rf"(?:\s|{verbs})*?(?:{_alternation(granting['words'])})"),
+        "beneficiary_verb_re": re.compile(_alternation(granting["words"])),
+        "beneficiary_units": frozenset(granting["units"]),
         "inclusive_re": re.compile(q["inclusive_marker"]["pattern"]),
         "inclusive_before": tuple(normalize_width(w) for w in q["inclusive_marker"]["before"]),
         "gap_particle": q["comparator_gap_particle"],
