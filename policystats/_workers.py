@@ -47,12 +47,28 @@ def _watch(parent_pid: int) -> None:
 def stop_pool(pool: Executor) -> None:
     """Cancel the work not started yet and end the workers now (not after their current task)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    result_writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)  # gone after shutdown()
     pool.shutdown(wait=False, cancel_futures=True)
     for p in processes:
         if p.is_alive():
             p.terminate()
     for p in processes:
         p.join(timeout=5)
+    if result_writer is not None:
+        _close_result_pipe(result_writer)
+
+
+def _close_result_pipe(writer) -> None:
+    """Close this process's write end of the pool's result pipe, once its workers are gone.
+
+    A worker ended while it was sending a large result leaves half a message
+    in the pipe, and the pool's manager thread waits for the rest for ever
+    (the interpreter then hangs at exit, joining that thread). With every
+    write end closed, its read ends with EOFError, which the pool takes as
+    broken, and the thread winds up.
+    """
+    with contextlib.suppress(OSError):
+        writer.close()
 
 
 class Terminated(KeyboardInterrupt):

@@ -233,3 +233,29 @@ def _cmdline(pid: int) -> list[str]:
         return psutil.Process(pid).cmdline()
     except psutil.NoSuchProcess:
         return []
+
+
+def _half_a_result(fd: int) -> None:
+    """A worker ended mid-send: a result header for 1000 bytes, ten of them, then nothing."""
+    import struct
+
+    os.write(fd, struct.pack("!i", 1000) + b"x" * 10)
+    time.sleep(60)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the forked worker writes to an inherited pipe")
+def test_stopping_a_pool_mid_result_does_not_hang_the_exit() -> None:
+    """stop_pool ends a pool whose manager thread waits for the rest of a half-sent result."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from policystats._workers import init_worker, stop_pool
+
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=init_worker,
+                               initargs=(os.getpid(),))  # fmt: skip
+    pool.submit(_half_a_result, pool._result_queue._writer.fileno())
+    manager = pool._executor_manager_thread
+    time.sleep(1.0)  # the header is in the pipe: the manager thread is reading the rest
+    stop_pool(pool)
+    manager.join(timeout=10)
+    assert not manager.is_alive(), "the pool's manager thread still waits for a result nobody will send"
