@@ -65,6 +65,38 @@ CASES = [
         "rule",
         "financing_target",
     ),
+    # funds allocated to support something (安排…经费支持, 经费予以支持) are the award
+    (
+        "108_tianhe_2023",
+        "每年安排最高100万元经费支持天河区港澳青年创新创业服务中心（天河区港澳青年之家）建设",
+        "最高100万元",
+        "rule",
+        "award_level",
+    ),
+    (
+        "108_tianhe_2023",
+        "在香港设立天河区港澳青年之家离岸孵化服务中心，每年安排最高100万元经费予以支持",
+        "最高100万元",
+        "rule",
+        "award_level",
+    ),
+    # 在职期间 is no plan period (no target); a capped number of people a firm may claim for is an award count
+    (
+        "108_tianhe_2023",
+        "在职期间可领取每人每年3000元交通补贴，补贴期限最长为2年，单个企业最多申报5人",
+        "3000元",
+        "rule",
+        "award_level",
+    ),
+    (
+        "108_tianhe_2023",
+        "在职期间可领取每人每年3000元交通补贴，补贴期限最长为2年，单个企业最多申报5人",
+        "5人",
+        "rule",
+        "award_level",
+    ),
+    # a date that starts something (自…起施行) is no horizon: the validity period is a rule
+    ("108_tianhe_2023", "本办法自2023年9月8日起施行，有效期3年", "3年", "rule", "other"),
 ]
 
 
@@ -87,6 +119,7 @@ CONSTRUCTIONS = [
     ("年末从业人员50人以上的企业可申请奖励", "50人以上", "threshold"),
     ("到2025年，培育100家以上的专精特新企业", "100家以上", "target"),
     ("对年龄在60岁以上的老人给予补贴", "60岁以上", "threshold"),
+    ("“十四五”期间，每年培育10家以上专精特新企业", "10家以上", "target"),
 ]
 
 
@@ -115,6 +148,25 @@ LIST_ITEMS = [
         "奖励标准：",
         "申报条件与奖励标准",
         "50%",
+        "rule",
+        "award_level",
+    ),
+    # 符合条件的…企业给予…奖励，具体如下: the lead-in names who benefits; its items are the grants
+    (
+        "108_tianhe_2023",
+        "对其入驻天河区行政区域内港澳青年创新创业孵化载体期间实际发生的场地租金总额的50%予以租金补贴",
+        "对天河区行政区域内符合条件的港澳青年企业给予支持和发展奖励，具体如下：",
+        "",
+        "50%",
+        "rule",
+        "award_level",
+    ),
+    (
+        "108_tianhe_2023",
+        "给予一次性10万元的落户奖金支持，每年获支持企业数量最多不超过10个",
+        "对天河区行政区域内符合条件的港澳青年企业给予支持和发展奖励，具体如下：",
+        "",
+        "最多不超过10个",
         "rule",
         "award_level",
     ),

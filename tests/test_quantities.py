@@ -321,6 +321,8 @@ CORPUS_SENTENCES = [
     ),
     # 超过部分 is the part above, not a bound: a share of it is exact, whatever 超过 came before
     ("101_huadu_2024", "如超过则仅交超过部分的1%", [Q("1%", 1, "percent")]),
+    # 申报 (to apply for) may stand between a cap and its count
+    ("108_tianhe_2023", "单个企业最多申报5人", [Q("5人", 5, "count", "<=")]),
 ]
 
 

@@ -116,6 +116,7 @@ def _lex():
         "award_context": tuple(c["award_context"]["words"]),
         "rate_bases": tuple(c["rate_bases"]["words"]),
         "condition_lead_ins": tuple(c["condition_lead_ins"]["words"]),
+        "attributive_conditions": tuple(c["condition_lead_ins_attributive"]["words"]),
         "condition_headings": tuple(c["condition_headings"]["words"]),
         "grant_verb_gap": int(c["grant_verb_gap"]),
     }
@@ -318,11 +319,18 @@ def _heading_role(ctx: QuantityContext) -> tuple[str, str] | None:
     return None
 
 
+def _names_beneficiary(lead: str, word: str) -> bool:
+    """符合条件的企业给予…：a condition word that only says who benefits from the grants listed."""
+    lex = _lex()
+    at = lead.find(word + lex["de"])
+    return word in lex["attributive_conditions"] and at >= 0 and bool(lex["grant_verbs"].search(lead, at))
+
+
 def _list_condition(ctx: QuantityContext) -> str | None:
     lex = _lex()
     lead = ctx.lead_in or ""
     hit = next((w for w in lex["condition_lead_ins"] if w in lead), None)
-    if hit:
+    if hit and not _names_beneficiary(lead, hit):
         return f"a list item under a lead-in of conditions ({hit})"
     role = _heading_role(ctx)
     if role is not None and role[0] == "condition":
