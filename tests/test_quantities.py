@@ -231,6 +231,10 @@ GRAMMAR = [
     ("检查原则上每年不超过两次", [Q("不超过两次", 2, "count", "<=", per_unit="year")]),
     ("对新认定的企业给予一次性奖励", []),
     ("迈上一个新台阶，达到一个新水平", []),
+    # 分 is a score only on its own: never minutes, a fraction or a branch office
+    ("窗口办理时间压缩至30分钟以内", []),
+    ("设立2分公司，承担三分之一的费用", []),
+    ("得分排名前10%的单位", [Q("10%", 10, "percent")]),
     # a bare 万 is money when a money word is nearer than any count attribute
     (
         "参保人数不少于10人、注册资本达到500万的企业给予奖励",
@@ -323,6 +327,11 @@ CORPUS_SENTENCES = [
     ("101_huadu_2024", "如超过则仅交超过部分的1%", [Q("1%", 1, "percent")]),
     # 申报 (to apply for) may stand between a cap and its count
     ("108_tianhe_2023", "单个企业最多申报5人", [Q("5人", 5, "count", "<=")]),
+    # any other unit: score points, mu of land, nights of a stay (unit other, the word in unit_zh)
+    ("107_baotou_2022", "（三）政府网站集约化平台升级（1.5分）", [Q("1.5分", 1.5, "other")]),
+    ("008_sanming_2019", "且种植面积达20亩", [Q("达20亩", 20, "other", ">=")]),
+    ("002_guangdong_2023", "高质量建成100万亩高标准农田", [Q("100万亩", 1e6, "other")]),
+    ("006_huangpu_2025", "（超过 3 晚的按 3 晚计算）", [Q("超过 3 晚", 3, "other", ">"), Q("3 晚", 3, "other")]),
 ]
 
 

@@ -71,6 +71,7 @@ def render(df: pd.DataFrame) -> str:
         units.setdefault(e["unit"], (e["en"], e["zh"]))
     units["ratio"] = ("ratio a∶b, coded a/b", "比例")
     units["multiple"] = ("times (倍, 翻两番 = 4)", "倍数")
+    units["other"] = ("any other unit, written in unit_zh: 分 (score points), 亩, 晚 (nights)", "其他单位")
     vocab("unit", [(u, *units.get(u, (u, u)), "") for u in schema.UNITS], "unit")
     vocab("beneficiary", [(c, e["en"], e["zh"], "") for c, e in cls["beneficiaries"].items()], "beneficiary")
     seen: dict[str, dict] = {}

@@ -157,6 +157,19 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+def _unit_re(q: dict) -> re.Pattern[str]:
+    """Every unit word, longest first; a word with ``not_before`` only when none of those follows (分, not 分钟)."""
+    words: dict[str, tuple[str, ...]] = {}
+    for e in q["units"]:
+        for w in e["words"]:
+            words.setdefault(normalize_width(w), tuple(e.get("not_before") or ()))
+    parts = []
+    for w in sorted(words, key=len, reverse=True):
+        after = words[w]
+        parts.append(re.escape(w) + (f"(?!{_alternation(after)})" if after else ""))
+    return re.compile("|".join(parts))
+
+
 def _frozen(d: dict) -> Mapping:
     return MappingProxyType(dict(d))
 
@@ -398,7 +411,7 @@ def lexicon() -> Lexicon:
         ),
         more=tuple(q["more_than_infix"]["words"]),
         more_not_when=tuple(q["more_than_infix"].get("not_when", ())),
-        unit_re=re.compile(_alternation(units)),
+        unit_re=_unit_re(q),
         units=_frozen(units),
         cn_magnitude=frozenset(q["chinese_numeral_needs_magnitude"]),
         count_nouns=tuple(sorted(q["count_nouns"]["words"], key=len, reverse=True)),
