@@ -57,13 +57,29 @@ def test_every_suffix_comparator_reaches_the_table(word: str, comparator: str, a
     assert got[1].comparator == comparator and got[0].endswith(word)
 
 
-UNITS = [(w, e["unit"]) for e in Q["units"] for w in e["words"]]
+UNITS = [(w, e["unit"], (e.get("only_before") or [""])[0]) for e in Q["units"] for w in e["words"]]
 
 
-@pytest.mark.parametrize(("word", "unit"), UNITS, ids=[w for w, _ in UNITS])
-def test_every_unit_word_reaches_the_table(word: str, unit: str) -> None:
-    found = search_quantities(f"达到12{word}。")
+@pytest.mark.parametrize(("word", "unit", "after"), UNITS, ids=[w for w, _, _ in UNITS])
+def test_every_unit_word_reaches_the_table(word: str, unit: str, after: str) -> None:
+    found = search_quantities(f"达到12{word}{after}。")
     assert [q.unit for _, q in found] == [unit], found
+
+
+NOT_BEFORE = [(w, nb) for e in Q["units"] for w in e["words"] for nb in e.get("not_before", [])]
+ONLY_BEFORE = [w for e in Q["units"] if e.get("only_before") for w in e["words"]]
+
+
+@pytest.mark.parametrize(("word", "after"), NOT_BEFORE, ids=[w + nb for w, nb in NOT_BEFORE])
+def test_a_unit_word_is_not_read_before_its_exceptions(word: str, after: str) -> None:
+    """12分钟, 12分公司: the unit word is not read when one of its not_before words follows."""
+    assert not [t for t, _ in search_quantities(f"达到12{word}{after}。") if t.endswith(word)]
+
+
+@pytest.mark.parametrize("word", ONLY_BEFORE)
+def test_a_unit_word_is_read_only_before_its_companions(word: str) -> None:
+    """10日 alone is a date: the unit word is read only when one of its only_before words follows."""
+    assert not search_quantities(f"达到12{word}。")
 
 
 BENEFICIARY_VERBS = Q["comparator_beneficiary_verbs"]["words"]

@@ -231,6 +231,8 @@ GRAMMAR = [
     ("检查原则上每年不超过两次", [Q("不超过两次", 2, "count", "<=", per_unit="year")]),
     ("对新认定的企业给予一次性奖励", []),
     ("迈上一个新台阶，达到一个新水平", []),
+    ("补贴期限不得低于2年", [Q("不得低于2年", 2, "year", ">=")]),
+    ("10日前报送", []),
     # 分 is a score only on its own: never minutes, a fraction or a branch office
     ("窗口办理时间压缩至30分钟以内", []),
     ("设立2分公司，承担三分之一的费用", []),
@@ -327,6 +329,11 @@ CORPUS_SENTENCES = [
     ("101_huadu_2024", "如超过则仅交超过部分的1%", [Q("1%", 1, "percent")]),
     # 申报 (to apply for) may stand between a cap and its count
     ("108_tianhe_2023", "单个企业最多申报5人", [Q("5人", 5, "count", "<=")]),
+    # 不得超过 (must not exceed) is at most, never 超过; 或以上 is 以上; 日 before 内 is a duration
+    ("105_nansha_2025", "再次考核期限最长不得超过3个月", [Q("最长不得超过3个月", 3, "month", "<=")]),
+    ("105_nansha_2025", "人数为5人或以上单数组成", [Q("5人或以上", 5, "count", ">=")]),
+    ("105_nansha_2025", "自公示结束之日起30个自然日内未签订入驻协议", [Q("30个自然日内", 30, "day", "<=")]),
+    ("018_dalian_2015", "自投资计划下达之日起30日内", [Q("30日内", 30, "day", "<=")]),
     # any other unit: score points, mu of land, nights of a stay (unit other, the word in unit_zh)
     ("107_baotou_2022", "（三）政府网站集约化平台升级（1.5分）", [Q("1.5分", 1.5, "other")]),
     ("008_sanming_2019", "且种植面积达20亩", [Q("达20亩", 20, "other", ">=")]),

@@ -133,9 +133,10 @@ def validate_all() -> list[str]:
         _labelled(e, where)
         _need(e.get("unit") in UNITS, where, f"unit must be one of {sorted(UNITS)}")
         _need(isinstance(e.get("words"), list) and e["words"], where, "needs words")
-        not_before = e.get("not_before", [])
-        _need(isinstance(not_before, list) and all(isinstance(w, str) and w for w in not_before), where,
-              "not_before must be a list of words")  # fmt: skip
+        for key in ("not_before", "only_before"):
+            after = e.get(key, [])
+            _need(isinstance(after, list) and all(isinstance(w, str) and w for w in after), where,
+                  f"{key} must be a list of words")  # fmt: skip
         under = e.get("chinese_numerals_under", [])
         _need(set(under) <= {">", ">=", "<", "<=", "~"}, where, f"bad comparator in chinese_numerals_under {under!r}")
     for i, e in enumerate(q["never_quantity"]):

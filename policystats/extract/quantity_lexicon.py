@@ -158,15 +158,20 @@ def _alternation(words) -> str:
 
 
 def _unit_re(q: dict) -> re.Pattern[str]:
-    """Every unit word, longest first; a word with ``not_before`` only when none of those follows (分, not 分钟)."""
-    words: dict[str, tuple[str, ...]] = {}
+    """Every unit word, longest first.
+
+    A word with ``not_before`` counts only when none of those follows (分, not
+    分钟); one with ``only_before`` only when one of those follows (日 in 30日内).
+    """
+    words: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for e in q["units"]:
         for w in e["words"]:
-            words.setdefault(normalize_width(w), tuple(e.get("not_before") or ()))
+            words.setdefault(normalize_width(w), (tuple(e.get("not_before") or ()), tuple(e.get("only_before") or ())))
     parts = []
     for w in sorted(words, key=len, reverse=True):
-        after = words[w]
-        parts.append(re.escape(w) + (f"(?!{_alternation(after)})" if after else ""))
+        never, only = words[w]
+        ahead = (f"(?!{_alternation(never)})" if never else "") + (f"(?={_alternation(only)})" if only else "")
+        parts.append(re.escape(w) + ahead)
     return re.compile("|".join(parts))
 
 
