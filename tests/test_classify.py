@@ -95,6 +95,14 @@ CASES = [
         "rule",
         "award_level",
     ),
+    # a task of a work plan with its deadline in brackets after it is a target
+    (
+        "107_baotou_2022",
+        '逐步扩充热线团队，保障“7×24小时"全天候服务模式。（6月底完成，牵头考核单位：市政府办公室、市公安局）',
+        "24小时",
+        "target",
+        None,
+    ),
     # a date that starts something (自…起施行) is no horizon: the validity period is a rule
     ("108_tianhe_2023", "本办法自2023年9月8日起施行，有效期3年", "3年", "rule", "other"),
 ]
@@ -120,6 +128,8 @@ CONSTRUCTIONS = [
     ("到2025年，培育100家以上的专精特新企业", "100家以上", "target"),
     ("对年龄在60岁以上的老人给予补贴", "60岁以上", "threshold"),
     ("“十四五”期间，每年培育10家以上专精特新企业", "10家以上", "target"),
+    ("对承租国有房屋的企业减半收取6个月房租。（责任单位：市财政局）", "6个月", "rule"),
+    ("建设10个数字化车间。（0.5分）（6月底完成）", "0.5分", "rule"),
 ]
 
 

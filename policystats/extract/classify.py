@@ -112,6 +112,7 @@ def _lex():
         "loan_products": tuple(t["loan_products"]),
         "per_borrower": tuple(t["per_borrower"]),
         "permission_cues": tuple(k["kind_cues"]["permission"]["words"]),
+        "task_deadline": re.compile(k["kind_cues"]["task_deadline"]["pattern"]),
         "strong_target": tuple(k["kind_cues"]["strong_target"]["words"]),
         "award_context": tuple(c["award_context"]["words"]),
         "rate_bases": tuple(c["rate_bases"]["words"]),
@@ -160,6 +161,7 @@ class _Scopes:
     after_in_sentence: str
     context: str  # sentence + lead-in + headings + titles: where an award context is read
     previous: str  # the sentence before (a cap often follows its grant: …奖励。每家最高…)
+    rest: str = ""  # the measure's text after the quantity (a task's deadline follows it: （6月底完成）)
 
 
 def _scopes(text: str, q: Quantity, context: str = "") -> _Scopes:
@@ -180,6 +182,7 @@ def _scopes(text: str, q: Quantity, context: str = "") -> _Scopes:
         after_in_sentence=text[q.end : s1],
         context=" ".join((text[s0:s1], context)),
         previous=text[_previous_sentence_start(sent_b, s0) : s0],
+        rest=text[q.end :],
     )
 
 
@@ -387,6 +390,14 @@ def _goal(q: Quantity, sc: _Scopes) -> str | None:
     return None
 
 
+def _task_deadline(sc: _Scopes) -> str | None:
+    """建成…平台。（6月底完成，牵头单位：…）: a task of a work plan, with its deadline after it, is a target."""
+    if sc.left.endswith(("（", "(")) and sc.right.startswith(("）", ")")):
+        return None  # （0.5分）（6月底完成）: a bracketed note on the task, not the task
+    m = _lex()["task_deadline"].search(sc.rest)
+    return f"a task with a deadline after it ({m.group(0).lstrip('（(')})" if m else None
+
+
 def _award_context(sc: _Scopes, with_previous: bool = False) -> str | None:
     text = f"{sc.previous} {sc.context}" if with_previous else sc.context
     return next((w for w in _lex()["award_context"] if w in text), None)
@@ -443,7 +454,7 @@ def construction(q: Quantity, sc: _Scopes, ctx: QuantityContext) -> Construction
     grant = _under_grant_heading(q, ctx)
     if grant:
         return Construction(grant=grant)
-    return Construction(goal=_goal(q, sc))
+    return Construction(goal=_goal(q, sc) or _task_deadline(sc))
 
 
 # ------------------------------------------------------------------ statement kind
