@@ -95,6 +95,22 @@ CASES = [
         "rule",
         "award_level",
     ),
+    # 在/于…内: a deadline for doing something, not a condition, even before a paying or granting verb
+    (
+        "105_nansha_2025",
+        "再次考核仍未通过的，应当在延期考核结果公示后1个月内迁离先导示范区，或自行支付逾期未迁离期间使用的办公场地租金及物业费",
+        "1个月内",
+        "rule",
+        None,
+    ),
+    # an age bounds who is covered: a talent and employment threshold
+    (
+        "108_tianhe_2023",
+        "本办法所称港澳青年，是指45周岁以下，具有中国国籍的香港、澳门特别行政区居民",
+        "45周岁以下",
+        "threshold",
+        "talent_employment",
+    ),
     # a task of a work plan with its deadline in brackets after it is a target
     (
         "107_baotou_2022",
@@ -130,6 +146,7 @@ CONSTRUCTIONS = [
     ("“十四五”期间，每年培育10家以上专精特新企业", "10家以上", "target"),
     ("对承租国有房屋的企业减半收取6个月房租。（责任单位：市财政局）", "6个月", "rule"),
     ("建设10个数字化车间。（0.5分）（6月底完成）", "0.5分", "rule"),
+    ("市高指中心于5个工作日内提交复核，复核后将资金拨付到见习单位", "5个工作日内", "rule"),
 ]
 
 

@@ -191,8 +191,12 @@ def validate_all() -> list[str]:
         if key not in ("en", "zh"):
             ok = isinstance(words, list) and words and all(isinstance(w, str) and w for w in words)
             _need(ok, f"classification.yaml threshold_syntax.{key}", "needs a list of non-empty words")
-    for key in ("rule", "target", "permission", "strong_target"):
+    for key in ("rule", "target", "permission", "strong_target", "task_deadline"):
         _labelled(k["kind_cues"][key], f"classification.yaml kind_cues.{key}")
+    try:
+        re.compile(k["kind_cues"]["task_deadline"]["pattern"])
+    except (re.error, KeyError, TypeError) as exc:
+        raise LexiconError(f"classification.yaml kind_cues.task_deadline: needs a valid pattern ({exc})") from exc
     for code, e in k["themes"].items():
         _labelled(e, f"classification.yaml themes.{code}")
         _need(e.get("policy_tool") in k["policy_tools"], f"classification.yaml themes.{code}", "unknown policy_tool")

@@ -91,6 +91,7 @@ def _lex():
         "rule_verbs": tuple(t["rule_verbs"]),
         "entities": tuple(t["entity_nouns"]),
         "age_units": tuple(t["age_units"]),
+        "deadline_frames": tuple(t["deadline_frames"]),
         "conditions": tuple(t["condition_suffixes"]),
         "grant_verbs": _alternation(c["grant_verbs"]["words"]),
         "award_after": re.compile(noun_head + "(?:" + _alternation(c["award_nouns"]["words"]).pattern + ")"),
@@ -350,9 +351,19 @@ def _bound_before_grant(q: Quantity, sc: _Scopes) -> str | None:
         return None
     if q.unit == "count" and q.comparator in ("<=", "<"):
         return None  # 每年遴选不超过20名: a quota, not a condition
+    if _deadline(q, sc):
+        return None  # 应当在公示后1个月内迁离: a deadline, not a condition
     if _lex()["grant_verbs"].search(sc.after_in_sentence[len(sc.after_in_clause) :]):
         return "a bound before the grant in its sentence"
     return None
+
+
+def _deadline(q: Quantity, sc: _Scopes) -> bool:
+    """在…1个月内, 于30日内: a duration within which something is to be done."""
+    lex = _lex()
+    if q.comparator != "<=" or q.unit not in ("day", "working_day", "month", "year") or not q.text.endswith("内"):
+        return False
+    return any(w in sc.before_in_clause for w in lex["deadline_frames"])
 
 
 def _lower_bound_in_award(q: Quantity, sc: _Scopes) -> str | None:
