@@ -65,6 +65,14 @@ CASES = [
         "rule",
         "financing_target",
     ),
+    # a cap in a sentence about the loan amount is a term of the loan, not a volume of lending
+    (
+        "101_huadu_2024",
+        "（二）抵（质）押贷款额度不超过企业提供抵（质）押物最新评估价值的2.5倍，上限为3000万元",
+        "上限为3000万元",
+        "rule",
+        "financing_target",
+    ),
     # funds allocated to support something (安排…经费支持, 经费予以支持) are the award
     (
         "108_tianhe_2023",
