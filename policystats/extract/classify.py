@@ -32,6 +32,7 @@ from functools import cache, lru_cache
 
 from . import _lexicon
 from .quantities import CLAUSE_END, Quantity
+from .quantity_lexicon import lexicon
 
 
 @dataclass(frozen=True)
@@ -359,11 +360,15 @@ def _bound_before_grant(q: Quantity, sc: _Scopes) -> str | None:
 
 
 def _deadline(q: Quantity, sc: _Scopes) -> bool:
-    """在…1个月内, 于30日内: a duration within which something is to be done."""
-    lex = _lex()
-    if q.comparator != "<=" or q.unit not in ("day", "working_day", "month", "year") or not q.text.endswith("内"):
+    """在…1个月内, 于30日内: a duration within which something is to be done.
+
+    The duration is one the grammar read with a suffix allowed only after time
+    units (内: ``only_after_units`` in quantities.yaml), after 在 or 于.
+    """
+    within = lexicon().suffix_units
+    if q.comparator != "<=" or not any(q.text.endswith(w) and q.unit in u for w, u in within.items()):
         return False
-    return any(w in sc.before_in_clause for w in lex["deadline_frames"])
+    return any(w in sc.before_in_clause for w in _lex()["deadline_frames"])
 
 
 def _lower_bound_in_award(q: Quantity, sc: _Scopes) -> str | None:
