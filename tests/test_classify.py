@@ -129,6 +129,35 @@ CASES = [
     ),
     # a date that starts something (自…起施行) is no horizon: the validity period is a rule
     ("108_tianhe_2023", "本办法自2023年9月8日起施行，有效期3年", "3年", "rule", "other"),
+    # the size of a fund its clause sets up is the fund (a rule), not a condition, even before 补助和奖励
+    (
+        "110_liuhe_2023",
+        "设立总规模不低于1亿元的重点产业发展引导 资金，列入县财政预算，"
+        "按照《柳河县中小企业发展引导资金管理办法(试行)》相关规定，用于重点产业发展补助和奖励",
+        "不低于1亿元",
+        "rule",
+        "award_level",
+    ),
+    # 参照其…的X% is the base of a granted rate, like 按…的X%: the last item of the list too
+    (
+        "110_liuhe_2023",
+        "对新引进的总部经济项目，自认定当年起，参 照其年度地方财政贡献给予企业连续5年奖励，即：年度地 方财政贡献"
+        "1000万元及以上至2000万元、2000万元以上至 5000万元、5000万元以上的，"
+        "分别参照其地方财政贡献的70%、80%和90%给予企业奖励",
+        "90%",
+        "rule",
+        "award_level",
+    ),
+    # a province's trade plan: a share of foreign trade, tariff lines of a tariff cut, a clearance time limit
+    (
+        "111_anhui_2022",
+        "到2024年，全省与其他RCEP国家货物贸易、对外投资和实际利用外资分别占比达30%、20%和10%",
+        "达30%",
+        "target",
+        "enterprise_growth",
+    ),
+    ("111_anhui_2022", "针对首年关税为零的2034种、5年内关税减让显著的2725种", "2725种", "rule", "tax_fee_relief"),
+    ("111_anhui_2022", "空运货物、空运物品，实行6小时内放行便利措施", "6小时内", "rule", "administrative_efficiency"),
 ]
 
 
@@ -155,6 +184,7 @@ CONSTRUCTIONS = [
     ("对承租国有房屋的企业减半收取6个月房租。（责任单位：市财政局）", "6个月", "rule"),
     ("建设10个数字化车间。（0.5分）（6月底完成）", "0.5分", "rule"),
     ("市高指中心于5个工作日内提交复核，复核后将资金拨付到见习单位", "5个工作日内", "rule"),
+    ("力争到2025年设立规模达到100亿元的产业基金", "达到100亿元", "target"),
 ]
 
 

@@ -92,3 +92,13 @@ def test_every_beneficiary_verb_lets_a_cap_reach_its_amount(verb: str) -> None:
     assert got[1].comparator == "<=", got
     (plain,) = search_quantities(f"最高的{verb}提供服务的机构5万元")
     assert plain[1].comparator == "=", "a phrase that does not start with the verbs stays unbounded"
+
+
+def test_a_bracketed_note_lets_the_bound_after_it_reach_its_amount() -> None:
+    """单台设备5万元(含税)以上: note_before_bound's example keeps 以上 with its amount, the note in the text."""
+    entry = Q["note_before_bound"]
+    note = re.search(entry["pattern"], entry["example"]).group(0)
+    (got,) = search_quantities(entry["example"])
+    assert got[1].comparator == ">=" and got[0].endswith(note + "以上"), got
+    found = [(t, q.comparator) for t, q in search_quantities("5万元(2023年)以上")]
+    assert found == [("5万元", "=")], "a bracket holding a digit is not a note"

@@ -339,6 +339,13 @@ CORPUS_SENTENCES = [
     ("008_sanming_2019", "且种植面积达20亩", [Q("达20亩", 20, "other", ">=")]),
     ("002_guangdong_2023", "高质量建成100万亩高标准农田", [Q("100万亩", 1e6, "other")]),
     ("006_huangpu_2025", "（超过 3 晚的按 3 晚计算）", [Q("超过 3 晚", 3, "other", ">"), Q("3 晚", 3, "other")]),
+    # an article number with spaces between its digits, and a list of article numbers, are never quantities
+    ("110_liuhe_2023", "第 1 0 条 鼓励企业标准创制和品牌建设", []),
+    ("110_liuhe_2023", "项目固定资产投资奖励按第2、3条执行", []),
+    # 内 after hours is a bound, as after days and months
+    ("111_anhui_2022", "符合正常放行条件的48小时内放行", [Q("48小时内", 48, "hour", "<=")]),
+    # a bracketed note between an amount and its bound does not part them
+    ("110_liuhe_2023", "〔单台设备5万元(含税)以上〕", [Q("5万元(含税)以上", 5e4, "CNY", ">=")]),
 ]
 
 

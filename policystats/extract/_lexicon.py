@@ -152,9 +152,11 @@ def validate_all() -> list[str]:
         _need(isinstance(e.get("factor"), int | float), f"quantities.yaml multipliers[{i}]", "needs a numeric factor")
     for key in ("never_quantity_window", "spaces_inside_max", "comparator_gap_max"):
         _need(isinstance(q.get(key), int), f"quantities.yaml {key}", "must be an integer")
-    for key in ("arabic_number", "chinese_numeral_not_after", "more_than_infix", "aspiration_words"):
+    labelled = ("arabic_number", "chinese_numeral_not_after", "more_than_infix", "aspiration_words")
+    for key in (*labelled, "note_before_bound"):
         _labelled(q[key], f"quantities.yaml {key}")
-    _regex(q["arabic_number"]["pattern"], "quantities.yaml arabic_number")
+    for key in ("arabic_number", "note_before_bound"):
+        _regex(q[key]["pattern"], f"quantities.yaml {key}")
     checked.append("quantities.yaml")
 
     k = load("classification.yaml")

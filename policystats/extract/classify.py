@@ -105,6 +105,9 @@ def _lex():
         "tier_marker": k["tier_marker"],
         "grant_headings": tuple(c["grant_headings"]["words"]),
         "cap_words": tuple(c["cap_words"]["words"]),
+        "fund_setup_verbs": tuple(c["fund_setup_verbs"]["words"]),
+        "fund_nouns": tuple(c["fund_nouns"]["words"]),
+        "fund_noun_window": int(c["fund_noun_window"]),
         "award_count_words": tuple(c["award_count_words"]["words"]),
         "financing_terms": tuple(c["financing_terms"]["words"]),
         "procurement_terms": tuple(c["procurement_terms"]["words"]),
@@ -306,6 +309,20 @@ def _grant(q: Quantity, sc: _Scopes) -> str | None:
     return None
 
 
+def _fund_size(q: Quantity, sc: _Scopes) -> str | None:
+    """设立总规模不低于1亿元的引导资金: the size of a fund its clause sets up is a rule, whatever its bound.
+
+    Not in a goal: 力争到2025年设立规模100亿元的基金 is a target.
+    """
+    lex = _lex()
+    if q.unit not in ("CNY", "USD") or q.aspirational or q.target_year is not None:
+        return None
+    verb = next((v for v in lex["fund_setup_verbs"] if v in sc.before_in_clause), None)
+    head = sc.after_in_clause[: lex["fund_noun_window"]]
+    noun = next((n for n in lex["fund_nouns"] if n in head), None) if verb else None
+    return f"the size of a fund it sets up ({verb}…{noun})" if noun else None
+
+
 def _heading_role(ctx: QuantityContext) -> tuple[str, str] | None:
     """``("condition"|"grant", title)`` of the nearest lead-in, title or heading that says which (申报条件, 奖励标准).
 
@@ -455,7 +472,7 @@ def construction(q: Quantity, sc: _Scopes, ctx: QuantityContext) -> Construction
     strong = _threshold_syntax(q, sc) or _clause_ends_in_de(q, sc)
     if strong:
         return Construction(condition=strong, strong_condition=True)
-    grant = _grant(q, sc) or (None if q.aspirational else _cap(q, sc))
+    grant = _grant(q, sc) or _fund_size(q, sc) or (None if q.aspirational else _cap(q, sc))
     if grant:
         return Construction(grant=grant)
     weak = _list_condition(ctx) or _bound_before_grant(q, sc)

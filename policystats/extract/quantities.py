@@ -569,6 +569,20 @@ def _suffix_at(t: _Text, j: int, unit: str | None) -> tuple[str, str] | None:
     return word, t.lex.suffix[word]
 
 
+def _suffix_after_bracket(t: _Text, end: int, unit: str | None) -> tuple[str, str] | None:
+    """20000人(含)以上, 5万元(含税)以上: a mark or a note stands between the number and its bound.
+
+    (不含) before a bound is left to ``_inclusive_after``, which makes the bound exclusive.
+    """
+    j = end + 1 if t.s.startswith(" ", end) else end
+    mark = t.lex.inclusive_re.match(t.s, j)
+    if mark is not None and mark.group("neg"):
+        return None
+    mark = mark or t.lex.note_re.match(t.s, j)
+    after = _suffix_at(t, mark.end(), unit) if mark is not None else None
+    return (t.s[end : mark.end()] + after[0], after[1]) if after is not None else None
+
+
 def _comparator(pre, suf, more: bool, ranged: bool) -> tuple[str, bool]:
     """``(comparator, double_marker)`` from the words around the number."""
     comp, double = _bound(pre, suf, more)
@@ -704,11 +718,8 @@ def _finish(
     clause_start, _ = t.clause(start)
     pre = _prefix_before(t, start, clause_start, r.unit, floor)
     suf = _suffix_at(t, end, r.unit)
-    if suf is None:  # 20000人(含)以上: the mark stands between the number and its bound
-        mark = t.lex.inclusive_re.match(t.s, end + 1 if t.s.startswith(" ", end) else end)
-        after = _suffix_at(t, mark.end(), r.unit) if mark is not None and not mark.group("neg") else None
-        if after is not None:
-            suf = (t.s[end : mark.end()] + after[0], after[1])
+    if suf is None:
+        suf = _suffix_after_bracket(t, end, r.unit)
     comp, double = _comparator(pre, suf, r.more, hi is not None)
     qstart = pre[2] if pre is not None and pre[3] else start
     qend = end + len(suf[0]) if suf is not None else end
