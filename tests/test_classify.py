@@ -158,6 +158,15 @@ CASES = [
     ),
     ("111_anhui_2022", "针对首年关税为零的2034种、5年内关税减让显著的2725种", "2725种", "rule", "tax_fee_relief"),
     ("111_anhui_2022", "空运货物、空运物品，实行6小时内放行便利措施", "6小时内", "rule", "administrative_efficiency"),
+    # an age bounds people wherever it stands, a loan's borrowers too; a cap on a loan's rate is a term of the loan
+    (
+        "112_guangzhou_2025",
+        "提交贷款申请时女性不超过55周岁、男性不超过60周岁",
+        "不超过55周岁",
+        "threshold",
+        "talent_employment",
+    ),
+    ("112_guangzhou_2025", "创业担保贷款利率上限不超过LPR+50BP", "50BP", "rule", "financing_target"),
 ]
 
 
@@ -196,6 +205,19 @@ def test_statement_kind_of_a_construction(sentence, quantity, kind):
 
 # A list item read with its lead-in and headings: (document, item, lead-in, headings, quantity, kind, category).
 LIST_ITEMS = [
+    # 申请补贴 names the subsidy applied for: the duration after it is a condition under 补贴条件
+    (
+        "113_guangzhou_2025",
+        "初创企业登记注册满6个月，申请补贴当月前连续3个月有在职员工",
+        "",
+        "补贴条件：",
+        "3个月",
+        "threshold",
+        "award_level",
+    ),
+    # a sentence that opens with a label of grants sets the grant, whatever heading it stands under
+    ("113_guangzhou_2025", "补贴标准：10000元。", "", "补贴条件：", "10000元", "rule", "award_level"),
+    ("113_guangzhou_2025", "补贴期限：累计不超过3年。", "", "补贴条件：", "不超过3年", "rule", "award_level"),
     # the lead-in grants the award (给予5万元支持): its items are the award's conditions
     (
         "102_tianhe_2025",

@@ -102,3 +102,15 @@ def test_a_bracketed_note_lets_the_bound_after_it_reach_its_amount() -> None:
     assert got[1].comparator == ">=" and got[0].endswith(note + "以上"), got
     found = [(t, q.comparator) for t, q in search_quantities("5万元(2023年)以上")]
     assert found == [("5万元", "=")], "a bracket holding a digit is not a note"
+
+
+PER_ONE = Q["per_one"]
+
+
+@pytest.mark.parametrize(("word", "per"), sorted(PER_ONE["per"].items()))
+def test_every_per_one_unit_reaches_the_table(word: str, per: str) -> None:
+    """每连续租满1年…给予5万元: the amount is per the unit the 1 counts, for every unit word of per_one."""
+    phrase = f"每连续租满1{word}"
+    assert re.fullmatch(PER_ONE["pattern"], phrase)
+    (got,) = search_quantities(f"{phrase}给予5万元")
+    assert got[1].per_unit == per and got[0] == "5万元", got

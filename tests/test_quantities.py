@@ -346,6 +346,11 @@ CORPUS_SENTENCES = [
     ("111_anhui_2022", "符合正常放行条件的48小时内放行", [Q("48小时内", 48, "hour", "<=")]),
     # a bracketed note between an amount and its bound does not part them
     ("110_liuhe_2023", "〔单台设备5万元(含税)以上〕", [Q("5万元(含税)以上", 5e4, "CNY", ">=")]),
+    # basis points are hundredths of a percentage point; the tenor in a benchmark's name is no quantity
+    ("112_guangzhou_2025", "创业担保贷款利率上限不超过LPR+50BP", [Q("50BP", 0.5, "percentage_point", "<=")]),
+    ("112_guangzhou_2025", "LPR为1年期贷款市场报价利率", []),
+    # 每…满1年 is the one of a rate per full year, not a duration
+    ("113_guangzhou_2025", "补贴标准：每连续租满1年补贴6000元", [Q("6000元", 6000, "CNY", per_unit="year")]),
 ]
 
 

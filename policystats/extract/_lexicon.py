@@ -153,10 +153,15 @@ def validate_all() -> list[str]:
     for key in ("never_quantity_window", "spaces_inside_max", "comparator_gap_max"):
         _need(isinstance(q.get(key), int), f"quantities.yaml {key}", "must be an integer")
     labelled = ("arabic_number", "chinese_numeral_not_after", "more_than_infix", "aspiration_words")
-    for key in (*labelled, "note_before_bound"):
+    for key in (*labelled, "note_before_bound", "per_one"):
         _labelled(q[key], f"quantities.yaml {key}")
-    for key in ("arabic_number", "note_before_bound"):
+    for key in ("arabic_number", "note_before_bound", "per_one"):
         _regex(q[key]["pattern"], f"quantities.yaml {key}")
+    per_one = q["per_one"]
+    groups = "(?P<unit>" in per_one["pattern"] and "(?P<period>" in per_one["pattern"]
+    _need(groups, "quantities.yaml per_one", "the pattern needs the groups unit and period")
+    _need(per_one["pattern"].startswith("每"), "quantities.yaml per_one", "the pattern must start with 每")
+    _need(isinstance(per_one.get("per"), dict) and per_one["per"], "quantities.yaml per_one", "needs a per map")
     checked.append("quantities.yaml")
 
     k = load("classification.yaml")

@@ -95,6 +95,7 @@ def _lex():
         "deadline_frames": tuple(t["deadline_frames"]),
         "conditions": tuple(t["condition_suffixes"]),
         "grant_verbs": _alternation(c["grant_verbs"]["words"]),
+        "grant_nouns_after": tuple(c["grant_nouns_after"]["words"]),
         "award_after": re.compile(noun_head + "(?:" + _alternation(c["award_nouns"]["words"]).pattern + ")"),
         "award_after_gap": re.compile(
             rf"{de}[^，,。；;、\d{de}]{{1,{int(c['award_noun_gap'])}}}?(?:{_alternation(c['award_nouns']['words']).pattern})"
@@ -104,6 +105,7 @@ def _lex():
         "list_split": re.compile(f"[{seps}]"),
         "tier_marker": k["tier_marker"],
         "grant_headings": tuple(c["grant_headings"]["words"]),
+        "grant_label": re.compile(rf"\s*(?:{_alternation(c['grant_headings']['words']).pattern})\s*[：:]"),
         "cap_words": tuple(c["cap_words"]["words"]),
         "fund_setup_verbs": tuple(c["fund_setup_verbs"]["words"]),
         "fund_nouns": tuple(c["fund_nouns"]["words"]),
@@ -289,7 +291,8 @@ def _grant(q: Quantity, sc: _Scopes) -> str | None:
         return f"the period of a grant (…{after.lstrip(gap_de)[:2]})"  # 分2年支付
     last = None
     for v in lex["grant_verbs"].finditer(before):
-        last = v
+        if not before.endswith(lex["grant_nouns_after"], 0, v.start()):  # 申请补贴: the award is the object
+            last = v
     if last is not None and len(before) - last.end() <= lex["grant_verb_gap"]:
         gap = before[last.end() :]
         de = lex["de"]
@@ -303,10 +306,20 @@ def _grant(q: Quantity, sc: _Scopes) -> str | None:
         return None  # 风险补偿基金额度争取超过1000万元: a goal, whatever the noun before it
     noun = None
     for v in lex["award_nouns_before"].finditer(before):
-        noun = v
+        if not before.endswith(lex["grant_nouns_after"], 0, v.start()):
+            noun = v
     if noun is not None and lex["de"] not in before[noun.end() :] and len(before) - noun.end() <= 12:
         return f"the award it sets is named before it ({noun.group(0)}…)"
     return None
+
+
+_LABELLED_UNITS = frozenset({"CNY", "USD", "percent", "year", "month", "day"})
+
+
+def _grant_label(q: Quantity, sc: _Scopes) -> str | None:
+    """补贴标准：10000元, 补贴期限：累计不超过3年: a sentence that opens with a label of grants sets a grant."""
+    m = _lex()["grant_label"].match(sc.before_in_sentence) if q.unit in _LABELLED_UNITS else None
+    return f"after a label of grants ({m.group(0).strip()})" if m else None
 
 
 def _fund_size(q: Quantity, sc: _Scopes) -> str | None:
@@ -472,7 +485,7 @@ def construction(q: Quantity, sc: _Scopes, ctx: QuantityContext) -> Construction
     strong = _threshold_syntax(q, sc) or _clause_ends_in_de(q, sc)
     if strong:
         return Construction(condition=strong, strong_condition=True)
-    grant = _grant(q, sc) or _fund_size(q, sc) or (None if q.aspirational else _cap(q, sc))
+    grant = _grant(q, sc) or _grant_label(q, sc) or _fund_size(q, sc) or (None if q.aspirational else _cap(q, sc))
     if grant:
         return Construction(grant=grant)
     weak = _list_condition(ctx) or _bound_before_grant(q, sc)

@@ -632,13 +632,22 @@ def _per_unit(t: _Text, lo: int, i: int, unit_per: str | None) -> str | None:
     lo = max(lo, i - 40)
     if t.s.find(t.lex.per_every, lo, i) < 0:  # every per word is a 每 word or needs one before it
         return unit_per
-    found: list[str] = []
+    words: list[tuple[int, str]] = []
     every = False
     for m in t.lex.per_re.finditer(t.s, lo, i):
         per, needs_every = t.lex.per[m.group(0)]
-        if (every or not needs_every) and per not in found:
-            found.append(per)
+        if every or not needs_every:
+            words.append((m.start(), per))
         every = every or not needs_every
+    # 每培训1人给予2000元, 每租满1年补贴6000元: per that one when a granting verb stands between
+    # (每引进1名年收入不少于50万元的人才 bounds the one; it is no rate)
+    ones = t.lex.per_one_re.finditer(t.s, lo, i)
+    granted = [m for m in ones if t.lex.beneficiary_verb_re.search(t.s, m.end(), i)]
+    words += [(m.start(), t.lex.per_one[m.group("unit") or m.group("period")]) for m in granted]
+    found: list[str] = []
+    for _, per in sorted(words):
+        if per not in found:
+            found.append(per)
     if unit_per and unit_per not in found:
         found.append(unit_per)
     return "_".join(found) if found else None

@@ -134,6 +134,8 @@ class Lexicon:
     per_re: re.Pattern[str]
     per: Mapping[str, tuple[str, bool]]  # word -> (per unit, needs an earlier 每 word)
     per_every: str  # the prefix every per word that stands alone shares (每): none before a number, no per unit
+    per_one_re: re.Pattern[str]  # 每引进1名: the unit of a rate named by 每…1
+    per_one: Mapping[str, str]  # 名 -> person
     year_re: re.Pattern[str]
     period_re: re.Pattern[str]
     periods: Mapping[str, int]
@@ -431,6 +433,8 @@ def lexicon() -> Lexicon:
         per_re=re.compile(_alternation(e["word"] for e in q["per_words"])),
         per=_frozen({e["word"]: (e["per"], bool(e.get("needs_every"))) for e in q["per_words"]}),
         per_every=_per_every(q["per_words"]),
+        per_one_re=re.compile(q["per_one"]["pattern"]),
+        per_one=_frozen(dict(q["per_one"]["per"])),
         word_re=re.compile(_alternation(words)),
         words=_frozen(words),
         share_re=_share_re(q),
