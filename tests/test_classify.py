@@ -167,6 +167,8 @@ CASES = [
         "talent_employment",
     ),
     ("112_guangzhou_2025", "创业担保贷款利率上限不超过LPR+50BP", "50BP", "rule", "financing_target"),
+    # a capped count of a benefit enjoyed (享受) is the number of awards
+    ("113_guangzhou_2025", "符合条件人员和创办主体只能享受一次创业资助", "一次", "rule", "award_level"),
 ]
 
 

@@ -351,6 +351,8 @@ CORPUS_SENTENCES = [
     ("112_guangzhou_2025", "LPR为1年期贷款市场报价利率", []),
     # 每…满1年 is the one of a rate per full year, not a duration
     ("113_guangzhou_2025", "补贴标准：每连续租满1年补贴6000元", [Q("6000元", 6000, "CNY", per_unit="year")]),
+    # 只 reaches its count across 能 and a verb, as across 可: at most once
+    ("113_guangzhou_2025", "符合条件人员和创办主体只能享受一次创业资助", [Q("一次", 1, "count", "<=")]),
 ]
 
 
