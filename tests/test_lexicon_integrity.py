@@ -114,3 +114,10 @@ def test_every_per_one_unit_reaches_the_table(word: str, per: str) -> None:
     assert re.fullmatch(PER_ONE["pattern"], phrase)
     (got,) = search_quantities(f"{phrase}给予5万元")
     assert got[1].per_unit == per and got[0] == "5万元", got
+
+
+def test_per_one_masks_the_one_and_names_the_unit_of_its_example() -> None:
+    """per_one is a never-quantity pattern too: its example's 1 is no quantity, and its amount is per that unit."""
+    assert _start_of(PER_ONE["pattern"]).chars == {"每"}
+    (got,) = search_quantities(PER_ONE["example"])
+    assert (got[0], got[1].per_unit) == ("10万元", "firm"), got

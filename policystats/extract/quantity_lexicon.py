@@ -263,7 +263,8 @@ def _start_of(pattern: str) -> _Start:
 
 
 def _never_rules(q: dict) -> NeverRules:
-    patterns = [e["pattern"] for e in q["never_quantity"]]
+    # the one of a rate (每引进1名) is a never-quantity too; per_one also reads its unit
+    patterns = [e["pattern"] for e in q["never_quantity"]] + [q["per_one"]["pattern"]]
     chars: set[str] = set()
     digit = line = anywhere = False
     for p in patterns:
