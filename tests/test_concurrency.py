@@ -151,7 +151,9 @@ def _gone(pids: set[int], timeout: float) -> set[int]:
 
 
 def test_ctrl_c_stops_a_parallel_build_with_130_and_keeps_the_outputs(tmp_path) -> None:
-    paths = make_project(tmp_path / "big", 60, seed=5)
+    # Big enough that the build is still running when the signal comes, even if a loaded
+    # machine keeps this test from noticing the workers for a few seconds (60 documents were not).
+    paths = make_project(tmp_path / "big", 240, seed=5)
     assert main(["--root", str(paths.root), "build", "--quiet", "--jobs", "2"]) == 0
     before = paths.measures_csv.read_bytes()
     _rename(paths)
