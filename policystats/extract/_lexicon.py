@@ -66,6 +66,18 @@ def _regex(pattern: Any, where: str) -> None:
         raise LexiconError(f"{where}: bad regex {pattern!r} ({exc})") from exc
 
 
+def per_every(entries: list[dict]) -> str:
+    """The prefix shared by every per word that needs no other before it (每人, 每年 … → 每)."""
+    alone = [e["word"] for e in entries if not e.get("needs_every")]
+    prefix = alone[0] if alone else ""
+    for word in alone:
+        while not word.startswith(prefix):
+            prefix = prefix[:-1]
+    if not prefix:
+        raise LexiconError("quantities.yaml per_words: the words without needs_every must share a prefix (每)")
+    return prefix
+
+
 def validate_all() -> list[str]:
     """Check every data file; return the names checked. Raises LexiconError."""
     checked = []
@@ -160,7 +172,8 @@ def validate_all() -> list[str]:
     per_one = q["per_one"]
     groups = "(?P<unit>" in per_one["pattern"] and "(?P<period>" in per_one["pattern"]
     _need(groups, "quantities.yaml per_one", "the pattern needs the groups unit and period")
-    _need(per_one["pattern"].startswith("每"), "quantities.yaml per_one", "the pattern must start with 每")
+    every = per_every(q["per_words"])
+    _need(per_one["pattern"].startswith(every), "quantities.yaml per_one", f"the pattern must start with {every!r}")
     _need(isinstance(per_one.get("per"), dict) and per_one["per"], "quantities.yaml per_one", "needs a per map")
     checked.append("quantities.yaml")
 

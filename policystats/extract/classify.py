@@ -105,7 +105,9 @@ def _lex():
         "list_split": re.compile(f"[{seps}]"),
         "tier_marker": k["tier_marker"],
         "grant_headings": tuple(c["grant_headings"]["words"]),
-        "grant_label": re.compile(rf"\s*(?:{_alternation(c['grant_headings']['words']).pattern})\s*[：:]"),
+        "grant_label": re.compile(
+            rf"\s*(?:{_alternation(c['grant_headings']['words']).pattern})\s*(?:{_alternation(c['label_separators']).pattern})"
+        ),
         "cap_words": tuple(c["cap_words"]["words"]),
         "fund_setup_verbs": tuple(c["fund_setup_verbs"]["words"]),
         "fund_nouns": tuple(c["fund_nouns"]["words"]),

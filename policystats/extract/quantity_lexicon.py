@@ -389,18 +389,6 @@ def _magnitudes(q: dict, units: dict[str, UnitWord]) -> dict:
     }
 
 
-def _per_every(entries: list[dict]) -> str:
-    """The prefix shared by every per word that needs no other before it (每人, 每年 … → 每)."""
-    alone = [e["word"] for e in entries if not e.get("needs_every")]
-    prefix = alone[0] if alone else ""
-    for word in alone:
-        while not word.startswith(prefix):
-            prefix = prefix[:-1]
-    if not prefix:
-        raise ValueError("quantities.yaml per_words: the words without needs_every must share a prefix (每)")
-    return prefix
-
-
 @cache
 def lexicon() -> Lexicon:
     """The quantity wording as a frozen ``Lexicon`` (built once)."""
@@ -433,7 +421,7 @@ def lexicon() -> Lexicon:
         lists=tuple(q["list_separators"]),
         per_re=re.compile(_alternation(e["word"] for e in q["per_words"])),
         per=_frozen({e["word"]: (e["per"], bool(e.get("needs_every"))) for e in q["per_words"]}),
-        per_every=_per_every(q["per_words"]),
+        per_every=_lexicon.per_every(q["per_words"]),
         per_one_re=re.compile(q["per_one"]["pattern"]),
         per_one=_frozen(dict(q["per_one"]["per"])),
         word_re=re.compile(_alternation(words)),
