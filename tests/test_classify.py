@@ -169,6 +169,8 @@ CASES = [
     ("112_guangzhou_2025", "创业担保贷款利率上限不超过LPR+50BP", "50BP", "rule", "financing_target"),
     # a capped count of a benefit enjoyed (享受) is the number of awards
     ("113_guangzhou_2025", "符合条件人员和创办主体只能享受一次创业资助", "一次", "rule", "award_level"),
+    # 时间 after a duration is a noun, not the condition suffix …时
+    ("115_beijing_2022", "利用2-3年时间，建立健全数据专区配套管理制度和标准规范", "2-3年", "rule", "other"),
 ]
 
 
@@ -203,6 +205,23 @@ CONSTRUCTIONS = [
 def test_statement_kind_of_a_construction(sentence, quantity, kind):
     (q,) = [q for t, q in search_quantities(sentence) if t == quantity]
     assert classify_quantity(q, sentence).statement_kind == kind
+
+
+# A figure with no cue of its own takes the role of its heading: (document, sentence, quantity, role, kind).
+UNDER_HEADINGS = [
+    ("115_beijing_2022", "利用2-3年时间，建立健全数据专区配套管理制度和标准规范", "2-3年", "goal", "target"),
+    ("115_beijing_2022", "利用2-3年时间，建立健全数据专区配套管理制度和标准规范", "2-3年", "measure", "rule"),
+]
+
+
+@pytest.mark.parametrize(
+    ("doc", "sentence", "quantity", "role", "kind"), UNDER_HEADINGS, ids=[c[3] for c in UNDER_HEADINGS]
+)
+def test_figure_takes_the_role_of_its_heading(doc, sentence, quantity, role, kind):
+    assert sentence in _document_text(doc), "quote the document exactly"
+    (q,) = [q for t, q in search_quantities(sentence) if t == quantity]
+    c = classify_quantity(q, sentence, item_role=role)
+    assert c.statement_kind == kind, c.kind_reason
 
 
 # A list item read with its lead-in and headings: (document, item, lead-in, headings, quantity, kind, category).

@@ -94,6 +94,7 @@ def _lex():
         "age_units": tuple(t["age_units"]),
         "deadline_frames": tuple(t["deadline_frames"]),
         "conditions": tuple(t["condition_suffixes"]),
+        "condition_nouns": tuple(t["condition_suffix_nouns"]),
         "grant_verbs": _alternation(c["grant_verbs"]["words"]),
         "grant_nouns_after": tuple(c["grant_nouns_after"]["words"]),
         "award_after": re.compile(noun_head + "(?:" + _alternation(c["award_nouns"]["words"]).pattern + ")"),
@@ -210,7 +211,7 @@ def _threshold_syntax(q: Quantity, sc: _Scopes) -> str | None:
     if q.unit == "count" and q.comparator not in (">=", "<=", ">", "<", "between"):
         return None
     after = sc.after_in_clause[:40]
-    if any(after.startswith(w) for w in lex["conditions"]):
+    if any(after.startswith(w) for w in lex["conditions"]) and not after.startswith(lex["condition_nouns"]):
         return "a condition (…时, …的情况下)"
     if q.unit_zh.endswith(lex["age_units"]):
         return "an age names who qualifies (16-24岁失业青年)"
@@ -532,6 +533,8 @@ def statement_kind(
     cue = next((w for w in lex["rule_cues"] if w in sc.before_in_clause), None)
     if cue:
         return "rule", f"a rule cue in the clause ({cue})", True
+    if ctx.item_role == "goal":
+        return "target", "a figure under a heading of goals (工作目标, 发展目标)", True
     if rule is not None:
         return rule["kind"], f"default of indicator {rule['code']}", False
     return "rule", "no cue; default", False
