@@ -171,6 +171,43 @@ CASES = [
     ("113_guangzhou_2025", "符合条件人员和创办主体只能享受一次创业资助", "一次", "rule", "award_level"),
     # 时间 after a duration is a noun, not the condition suffix …时
     ("115_beijing_2022", "利用2-3年时间，建立健全数据专区配套管理制度和标准规范", "2-3年", "rule", "other"),
+    # 在 inside 在校 frames no deadline, nor 于 that frames a year first: the windows are the award's conditions
+    (
+        "116_guangdong_2026",
+        "在校大学生及毕业5年内高校毕业生在广东省创办登记注册3年内的小微企业、个体工商户、社会组织、律师事务所、"
+        "会计师事务所和农民专业合作社，按其吸纳就业人数（签订1年以上期限劳动合同、申请补贴前连续6个月缴纳社会保险费"
+        "且申请补贴时仍在本企业就业，法定代表人或个体户经营者除外）给予创业带动就业补贴。",
+        "5年内",
+        "threshold",
+        "award_level",
+    ),
+    (
+        "116_guangdong_2026",
+        "企业和社会组织于2026年招用毕业年度、离校2年内未就业高校毕业生，为其足额缴纳失业、工伤、职工养老保险费满3个月，"
+        "且申领补助期间处于正常参保缴费状态的，按每招用1人不超过1500元的标准给予补助",
+        "2年内",
+        "threshold",
+        "award_level",
+    ),
+    # a ceiling on a loan's term is the term, though a grant follows in the sentence
+    (
+        "116_guangdong_2026",
+        "创业担保贷款利率不超过LPR+50BP，贷款期限内，财政部门对符合条件的贷款按实际利率的50%给予财政贴息",
+        "50BP",
+        "rule",
+        "financing_target",
+    ),
+    # a bound, 的, then the grant: the bound is the grant's condition
+    ("116_guangdong_2026", "招用3人以下的按每人2000元给予补贴", "3人以下", "threshold", "award_level"),
+    # 对…的， closed before the quantity's clause names no beneficiary of it
+    (
+        "116_guangdong_2026",
+        "对符合个人创业担保贷款条件的借款人合伙经营或创办企业的，可根据合伙创业人数适当提高贷款额度，"
+        "最高不超过符合条件的个人创业担保贷款额度上限（30万元）之和的110%",
+        "30万元",
+        "rule",
+        "financing_target",
+    ),
 ]
 
 

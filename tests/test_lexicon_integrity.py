@@ -104,6 +104,27 @@ def test_a_bracketed_note_lets_the_bound_after_it_reach_its_amount() -> None:
     assert found == [("5万元", "=")], "a bracket holding a digit is not a note"
 
 
+@pytest.mark.parametrize("word", Q["bound_before_bracket"]["words"])
+def test_every_limit_noun_bounds_the_bracketed_amount_after_it(word: str) -> None:
+    """额度上限（500万元）: each limit noun gives its comparator to the amount in brackets, whose text stays its own."""
+    entry = Q["bound_before_bracket"]
+    assert [(t, q.comparator) for t, q in search_quantities(entry["example"])] == [("500万元", "<=")]
+    (got,) = search_quantities(f"贷款额度{word}（30万元）")
+    assert (got[0], got[1].comparator) == ("30万元", entry["comparator"]), got
+    (plain,) = search_quantities("贷款额度（30万元）")
+    assert plain[1].comparator == "=", "a bracket after any other noun bounds nothing"
+
+
+def test_a_comparator_reaches_its_amount_over_the_amount_noun() -> None:
+    """最高贷款额度为50万元: amount_noun_gap's example and a plain one are bounded; a 的-phrase is not."""
+    (got,) = search_quantities(Q["amount_noun_gap"]["example"])
+    assert (got[0], got[1].comparator) == ("60万元", "<="), got
+    (got,) = search_quantities("最高贷款额度为50万元")
+    assert got[1].comparator == "<=", got
+    (plain,) = search_quantities("最高的额度为5万元")
+    assert plain[1].comparator == "=", plain
+
+
 PER_ONE = Q["per_one"]
 
 

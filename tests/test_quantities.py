@@ -353,6 +353,12 @@ CORPUS_SENTENCES = [
     ("113_guangzhou_2025", "补贴标准：每连续租满1年补贴6000元", [Q("6000元", 6000, "CNY", per_unit="year")]),
     # 只 reaches its count across 能 and a verb, as across 可: at most once
     ("113_guangzhou_2025", "符合条件人员和创办主体只能享受一次创业资助", [Q("一次", 1, "count", "<=")]),
+    # a limit noun before a bracketed amount bounds it; the amount keeps its own text
+    (
+        "116_guangdong_2026",
+        "且贷款总额不超过小微企业创业担保贷款额度上限（500万元）",
+        [Q("500万元", 5e6, "CNY", "<=")],
+    ),
 ]
 
 

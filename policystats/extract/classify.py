@@ -93,7 +93,9 @@ def _lex():
         "entities": tuple(t["entity_nouns"]),
         "age_units": tuple(t["age_units"]),
         "deadline_frames": tuple(t["deadline_frames"]),
+        "deadline_frame_words": tuple(t["deadline_frame_words"]),
         "conditions": tuple(t["condition_suffixes"]),
+        "grant_after_condition": tuple(t["grant_after_condition"]),
         "condition_nouns": tuple(t["condition_suffix_nouns"]),
         "grant_verbs": _alternation(c["grant_verbs"]["words"]),
         "grant_nouns_after": tuple(c["grant_nouns_after"]["words"]),
@@ -211,6 +213,12 @@ def _threshold_syntax(q: Quantity, sc: _Scopes) -> str | None:
     if q.unit == "count" and q.comparator not in (">=", "<=", ">", "<", "between"):
         return None
     after = sc.after_in_clause[:40]
+    if (
+        q.comparator in (">=", "<=", ">", "<", "between")
+        and q.comparator_word not in lex["cap_words"]
+        and after.startswith(tuple(lex["de"] + v for v in lex["grant_after_condition"]))
+    ):
+        return "a bound, 的, then the grant (招用3人以下的按每人2000元给予补贴)"
     if any(after.startswith(w) for w in lex["conditions"]) and not after.startswith(lex["condition_nouns"]):
         return "a condition (…时, …的情况下)"
     if q.unit_zh.endswith(lex["age_units"]):
@@ -224,7 +232,13 @@ def _threshold_syntax(q: Quantity, sc: _Scopes) -> str | None:
         ):
             p = before.rfind(m, 0, p)
         pos = max(pos, p)
-    if pos >= 0 and not any(v in before[pos:] for v in lex["rule_verbs"]) and lex["de"] in sc.after_in_clause:
+    closed = pos >= 0 and any(before.find(lex["de"] + c, pos) >= 0 for c in "，,")  # 对…的，: closed before it
+    if (
+        pos >= 0
+        and not closed
+        and not any(v in before[pos:] for v in lex["rule_verbs"])
+        and lex["de"] in sc.after_in_clause
+    ):
         return "inside 对……的 (the beneficiaries it names)"
     if q.comparator in (">=", "<=", ">", "<", "between") and not any(
         v in sc.before_in_clause for v in (*lex["rule_verbs"], *lex["offer_verbs"])
@@ -387,6 +401,8 @@ def _bound_before_grant(q: Quantity, sc: _Scopes) -> str | None:
         return None  # 每年遴选不超过20名: a quota, not a condition
     if _deadline(q, sc):
         return None  # 应当在公示后1个月内迁离: a deadline, not a condition
+    if q.comparator in ("<=", "<") and any(w in sc.clause for w in _lex()["financing_terms"]):
+        return None  # 贷款利率不超过LPR+50BP，…给予贴息: a ceiling on a loan's term is the term
     if _lex()["grant_verbs"].search(sc.after_in_sentence[len(sc.after_in_clause) :]):
         return "a bound before the grant in its sentence"
     return None
@@ -401,7 +417,14 @@ def _deadline(q: Quantity, sc: _Scopes) -> bool:
     within = lexicon().suffix_units
     if q.comparator != "<=" or not any(q.text.endswith(w) and q.unit in u for w, u in within.items()):
         return False
-    return any(w in sc.before_in_clause for w in _lex()["deadline_frames"])
+    lex, before = _lex(), sc.before_in_clause
+    for w in lex["deadline_frames"]:
+        p = before.rfind(w)
+        while p >= 0 and before.startswith(lex["deadline_frame_words"], p):
+            p = before.rfind(w, 0, p)
+        if p >= 0 and not any(ch.isdigit() for ch in before[p + len(w) :]):
+            return True
+    return False
 
 
 def _lower_bound_in_award(q: Quantity, sc: _Scopes) -> str | None:

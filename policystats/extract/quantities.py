@@ -479,6 +479,10 @@ def _prefix_before(
     k = i
     while k > clause_start and s[k - 1] == " ":
         k -= 1
+    if k > clause_start and s[k - 1] == "(":
+        word = next((w for w in lex.bracket_bounds if s.endswith(w, clause_start, k - 1)), None)
+        if word is not None:  # 额度上限(500万元): the bracket restates the limit
+            return word, lex.bracket_bound_comparator, k - 1 - len(word), False
     inclusive = next((w for w in lex.inclusive_before if s.endswith(w, clause_start, k)), None)
     if inclusive:
         k -= len(inclusive)
@@ -543,7 +547,7 @@ def _prefix_over_verbs(t: _Text, k: int, lo: int, unit: str | None) -> tuple[str
     gap = s[p + len(word) : k]
     if not gap or any(ch.isdigit() for ch in gap):
         return None
-    if lex.verb_gap_re.fullmatch(gap):
+    if lex.verb_gap_re.fullmatch(gap) or lex.amount_noun_gap_re.fullmatch(gap):
         return word, comp, p, False
     if unit in lex.beneficiary_units and _over_beneficiary(lex, gap):
         return word, comp, p, False
