@@ -232,7 +232,10 @@ def _threshold_syntax(q: Quantity, sc: _Scopes) -> str | None:
         ):
             p = before.rfind(m, 0, p)
         pos = max(pos, p)
-    closed = pos >= 0 and any(before.find(lex["de"] + c, pos) >= 0 for c in "，,")  # 对…的，: closed before it
+    # 对…的，: the phrase closed before the quantity's clause
+    closed = pos >= 0 and any(
+        m.start() > pos and before[m.start() - 1] == lex["de"] for m in CLAUSE_END.finditer(before, pos)
+    )
     if (
         pos >= 0
         and not closed
