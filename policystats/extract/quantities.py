@@ -479,10 +479,10 @@ def _prefix_before(
     k = i
     while k > clause_start and s[k - 1] == " ":
         k -= 1
-    if k > clause_start and s[k - 1] == "(":
-        word = next((w for w in lex.bracket_bounds if s.endswith(w, clause_start, k - 1)), None)
-        if word is not None:  # 额度上限(500万元): the bracket restates the limit
-            return word, lex.bracket_bound_comparator, k - 1 - len(word), False
+    if k > clause_start and s[k - 1] == "(":  # 额度上限(500万元): the bracket restates the bound before it
+        m = lex.prefix_end_re.search(s, max(clause_start, k - 1 - lex.prefix_max), k - 1)
+        if m is not None:
+            return m.group(0).rstrip(), lex.prefix[m.group(0).rstrip()], m.start(), False
     inclusive = next((w for w in lex.inclusive_before if s.endswith(w, clause_start, k)), None)
     if inclusive:
         k -= len(inclusive)

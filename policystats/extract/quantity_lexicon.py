@@ -119,9 +119,7 @@ class Lexicon:
     beneficiary_units: frozenset[str]  # the units a cap reaches across a beneficiary phrase
     inclusive_re: re.Pattern[str]  # （含）, （含50人）, （不含）
     inclusive_before: tuple[str, ...]  # (含) between a comparator and its number: 不超过(含)1.5%
-    bracket_bounds: tuple[str, ...]  # a limit noun before a bracketed amount: 额度上限（500万元）
     amount_noun_gap_re: re.Pattern[str]  # 最高[贷款额度为]50万元
-    bracket_bound_comparator: str
     note_re: re.Pattern[str]  # a bracketed note between an amount and its bound: 5万元(含税)以上
     gap_particle: str  # 的 ending the phrase between a comparator and its number
     suffix_re: re.Pattern[str]
@@ -339,9 +337,7 @@ def _comparators(q: dict) -> dict:
         "inclusive_re": re.compile(q["inclusive_marker"]["pattern"]),
         "inclusive_before": tuple(normalize_width(w) for w in q["inclusive_marker"]["before"]),
         "note_re": re.compile(q["note_before_bound"]["pattern"]),
-        "bracket_bounds": tuple(q["bound_before_bracket"]["words"]),
         "amount_noun_gap_re": re.compile(q["amount_noun_gap"]["pattern"]),
-        "bracket_bound_comparator": q["bound_before_bracket"]["comparator"],
         "gap_particle": q["comparator_gap_particle"],
         "prefix_end_re": re.compile("(?:" + _alternation(w for w, _ in prefix) + r")\s*$"),
         "prefix_long_re": re.compile(f"(?:{long_words}){not_after}"),
