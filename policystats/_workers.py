@@ -56,6 +56,12 @@ def stop_pool(pool: Executor) -> None:
         p.join(timeout=5)
     if result_writer is not None:
         _close_result_pipe(result_writer)
+    # Let the pool's manager thread wind up (it closes its wake-up pipe) before the
+    # interpreter exits: otherwise the exit hook of concurrent.futures may write to
+    # that pipe while the thread closes it, and print a traceback (Bad file descriptor).
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(timeout=5)
 
 
 def _close_result_pipe(writer) -> None:
