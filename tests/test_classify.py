@@ -208,6 +208,14 @@ CASES = [
         "rule",
         "financing_target",
     ),
+    # a limit forbidden (不得超过) is a standing rule, though 累计 before it is a target cue
+    (
+        "116_guangdong_2026",
+        "可继续提供创业担保贷款及贴息，累计次数不得超过3次",
+        "不得超过3次",
+        "rule",
+        None,
+    ),
 ]
 
 

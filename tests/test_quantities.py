@@ -319,6 +319,12 @@ CORPUS_SENTENCES = [
         "贷款利率最高不超过中国人民银行公布的同期同档次贷款市场报价利率（LPR）的1.15倍",
         [Q("1.15倍", 1.15, "multiple", "<=")],
     ),
+    # …and past a number in brackets of its own inside that base
+    (
+        "116_guangdong_2026",
+        "最高不超过符合条件的个人创业担保贷款额度上限（30万元）之和的110%",
+        [Q("30万元", 3e5, "CNY", "<="), Q("110%", 110, "percent", "<=")],
+    ),
     # a cap reaches the amount across a granting verb and the beneficiary it names
     (
         "104_haizhu_2025",

@@ -452,8 +452,8 @@ def _goal(q: Quantity, sc: _Scopes) -> str | None:
     lex = _lex()
     if q.aspirational:
         return "an aspiration (力争, 争取)"
-    if any(w in sc.before_in_clause for w in lex["permission_cues"]):
-        return None  # 允许…提高到25%: a rule that permits, not a goal
+    if any(w in sc.before_in_clause + q.text for w in lex["permission_cues"]):
+        return None  # 允许…提高到25%, 累计次数不得超过3次: a rule that permits or forbids, not a goal
     cue = next((w for w in lex["target_cues"] if w in sc.before_in_clause), None)
     if cue:
         return f"a target cue in the clause ({cue})"

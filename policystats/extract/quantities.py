@@ -390,7 +390,7 @@ def _assemble(t: _Text, raws: list[_Raw]) -> list[Quantity]:
         if r.start < used_until:
             k += 1
             continue
-        floor = raws[k - 1].end if k > 0 else 0
+        floor = _floor(t, raws, k)
         nxt = raws[k + 1] if k + 1 < len(raws) else None
         if nxt is not None and _is_range(t, r, nxt):
             q = _range(t, r, nxt, floor)
@@ -412,6 +412,22 @@ def _assemble(t: _Text, raws: list[_Raw]) -> list[Quantity]:
             used_until = q.end
         k += 1
     return out
+
+
+def _floor(t: _Text, raws: list[_Raw], k: int) -> int:
+    """Where a comparator for ``raws[k]`` may start: after the number before it.
+
+    A number in brackets of its own (…额度上限(30万元)之和的110%) restates or notes
+    something inside the phrase; the comparator before that phrase
+    (最高不超过) reaches past it.
+    """
+    s = t.s
+    while k > 0:
+        prev = raws[k - 1]
+        if not (s.endswith(("(", "（"), 0, prev.start) and s.startswith((")", "）"), prev.end)):
+            return prev.end
+        k -= 1
+    return 0
 
 
 def _between(t: _Text, a: _Raw, b: _Raw) -> str:
