@@ -208,6 +208,14 @@ CASES = [
         "rule",
         "financing_target",
     ),
+    # a clause ending in 的 is a condition, granting verb and all, when the next clause says what it lets one claim
+    (
+        "116_guangdong_2026",
+        "且每月按不低于当地最低工资80%的标准对见习人员支付工作补贴的，可按规定享受就业见习补贴",
+        "80%",
+        "threshold",
+        "award_level",
+    ),
     # a limit forbidden (不得超过) is a standing rule, though 累计 before it is a target cue
     (
         "116_guangdong_2026",

@@ -96,6 +96,7 @@ def _lex():
         "deadline_frame_words": tuple(t["deadline_frame_words"]),
         "conditions": tuple(t["condition_suffixes"]),
         "grant_after_condition": tuple(t["grant_after_condition"]),
+        "condition_consequents": tuple(t["condition_consequents"]),
         "condition_nouns": tuple(t["condition_suffix_nouns"]),
         "grant_verbs": _alternation(c["grant_verbs"]["words"]),
         "grant_nouns_after": tuple(c["grant_nouns_after"]["words"]),
@@ -265,9 +266,15 @@ def _clause_ends_in_de(q: Quantity, sc: _Scopes) -> str | None:
     after = sc.after_in_clause.rstrip()
     if not after.endswith(lex["de"]) or lex["award_after"].match(sc.after_in_clause.lstrip(lex["de"])):
         return None
-    if lex["grant_verbs"].search(after):
+    if lex["grant_verbs"].search(after) and not _claims_after(sc):
         return None
     return "a condition clause ending in 的 (…以上的，)"
+
+
+def _claims_after(sc: _Scopes) -> bool:
+    """…支付工作补贴的，可按规定享受…: the next clause says what meeting this one lets one claim."""
+    nxt = sc.after_in_sentence[len(sc.after_in_clause) + 1 :].lstrip()
+    return nxt.startswith(_lex()["condition_consequents"])
 
 
 def _award_after(after: str) -> str | None:
