@@ -216,6 +216,22 @@ CASES = [
         "threshold",
         "award_level",
     ),
+    # a count of other entities before 的 and an entity bounds an attribute of that entity
+    (
+        "117_jiangxi_2020",
+        "针对债务规模较大且涉及三家以上债权银行业金融机构的困难企业",
+        "三家以上",
+        "threshold",
+        None,
+    ),
+    # 奖励 before 名单 names the list of those awarded; it grants nothing
+    (
+        "119_fuzhou_2016",
+        "列入全省2015年第四季度增产增效资金奖励名单且第四季度用电量同比增长5%及以上的规模以上制造业企业",
+        "5%及以上",
+        "threshold",
+        "award_level",
+    ),
     # a limit forbidden (不得超过) is a standing rule, though 累计 before it is a target cue
     (
         "116_guangdong_2026",

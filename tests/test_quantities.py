@@ -85,7 +85,8 @@ PINGDINGSHAN_2022 = [
     ),
     (
         "承租国有资产类经营用房的免收3个月房租、减半收取6个月房租",
-        [Q("3个月", 3, "month"), Q("6个月", 6, "month")],
+        # 减半: the rent is charged at half (0.5, as 一半)
+        [Q("3个月", 3, "month"), Q("减半", 0.5, "multiple"), Q("6个月", 6, "month")],
     ),
     ("奖补资金由省级和属地财政按照1∶1比例分担", [Q("1∶1", 1, "ratio")]),
     (
@@ -364,6 +365,32 @@ CORPUS_SENTENCES = [
         "116_guangdong_2026",
         "且贷款总额不超过小微企业创业担保贷款额度上限（500万元）",
         [Q("500万元", 5e6, "CNY", "<=")],
+    ),
+    # a note in brackets between a duration and its bound (内) does not part them
+    (
+        "118_sanming_2019",
+        "项目公司自商事登记取得营业执照之日起4年（截止日为奖励申报日）内符合下列任一奖励条件",
+        [Q("4年（截止日为奖励申报日）内", 4, "year", "<=")],
+    ),
+    # a Chinese-numeral count bounded after its unit (以上) is a count, as one capped before it is
+    (
+        "117_jiangxi_2020",
+        "针对债务规模较大且涉及三家以上债权银行业金融机构的困难企业",
+        [Q("三家以上", 3, "count", ">=")],
+    ),
+    # …but 达到 before one is a verb, not a bound
+    ("107_baotou_2022", "把全市各级部门、单位纳入范围，达到一次投入，减少二次开发费用", []),
+    # the number of measures that names a cited policy package is metadata; a count in a cited title is not
+    ("117_jiangxi_2020", "《江西省人民政府印发关于有效应对疫情稳定经济增长20条政策措施的通知》", []),
+    (
+        "119_fuzhou_2016",
+        "《福州市人民政府关于贯彻省政府推动工业稳增长促转型十一条措施的实施意见》",
+        [],
+    ),
+    (
+        "019_dalian_2016",
+        "《国务院关于同意在天津等12个城市设立跨境电子商务综合试验区的批复》",
+        [Q("12个", 12, "count")],
     ),
 ]
 

@@ -344,6 +344,23 @@ def test_stray_english_word_survives():
     assert b.text.text.endswith("〔揭阳海关牵头负责〕")
 
 
+def test_a_contact_line_closes_its_section_not_the_part():
+    """联系人：… after each section of a call for applications, then 二、…: the sections go on."""
+    from policystats.devtools.evaluate import corpus_documents
+    from policystats.extract.table import document_structure
+
+    from .conftest import HELDOUT
+
+    (doc,) = [d for d in corpus_documents(HELDOUT) if d.path.stem == "119_fuzhou_2016"]
+    with pytest.warns(StructureWarning):
+        st, _ = document_structure(doc)
+    tops = sorted({b.measure_id.split(":")[2].split(".")[0] for b in st.blocks if b.block_kind == "item"})
+    assert tops == ["1", "2", "3", "4", "5", "6"]
+    assert not [b for b in st.blocks if b.block_kind == "closing" and "申报对象" in b.text.text]
+    contact = [b for b in st.blocks if "联系人" in b.text.text]
+    assert len(contact) == 4 and all(b.block_kind == "item" for b in contact)
+
+
 # ---------------------------------------------------------------- offsets and coverage
 
 

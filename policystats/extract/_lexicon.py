@@ -149,8 +149,9 @@ def validate_all() -> list[str]:
             after = e.get(key, [])
             _need(isinstance(after, list) and all(isinstance(w, str) and w for w in after), where,
                   f"{key} must be a list of words")  # fmt: skip
-        under = e.get("chinese_numerals_under", [])
-        _need(set(under) <= {">", ">=", "<", "<=", "~"}, where, f"bad comparator in chinese_numerals_under {under!r}")
+        for key in ("chinese_numerals_under", "chinese_numerals_bounded"):
+            under = e.get(key, [])
+            _need(set(under) <= {">", ">=", "<", "<=", "~"}, where, f"bad comparator in {key} {under!r}")
     for i, e in enumerate(q["never_quantity"]):
         where = f"quantities.yaml never_quantity[{i}]"
         _labelled(e, where)

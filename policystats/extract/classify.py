@@ -133,6 +133,7 @@ def _lex():
         "attributive_conditions": tuple(c["condition_lead_ins_attributive"]["words"]),
         "condition_headings": tuple(c["condition_headings"]["words"]),
         "grant_verb_gap": int(c["grant_verb_gap"]),
+        "grant_verb_modifies": tuple(c["grant_verb_modifies"]["words"]),
     }
 
 
@@ -248,8 +249,14 @@ def _threshold_syntax(q: Quantity, sc: _Scopes) -> str | None:
         v in sc.before_in_clause for v in (*lex["rule_verbs"], *lex["offer_verbs"])
     ):
         d = sc.after_in_clause.find(lex["de"])
-        # 培育100家以上的企业 counts the entities themselves (a goal); 从业人员50人以上的企业 bounds an attribute.
-        own_count = q.unit == "count" and not any(w in sc.before_in_clause for w in lex["count_attributes"])
+        # 培育100家以上的企业 counts the entities themselves (a goal); 从业人员50人以上的企业 bounds an
+        # attribute, and so does a count of other entities named before the 的
+        # (涉及三家以上债权银行业金融机构的困难企业).
+        own_count = (
+            q.unit == "count"
+            and not any(w in sc.before_in_clause for w in lex["count_attributes"])
+            and not (d > 0 and sc.after_in_clause[:d].endswith(lex["entities"]))
+        )
         if not own_count and 0 <= d <= 12 and any(e in sc.after_in_clause[d : d + 14] for e in lex["entities"]):
             return "a bound followed by 的 and an entity (…以上的企业)"
         head = sc.after_in_clause[:6]
@@ -318,7 +325,9 @@ def _grant(q: Quantity, sc: _Scopes) -> str | None:
         return f"the period of a grant (…{after.lstrip(gap_de)[:2]})"  # 分2年支付
     last = None
     for v in lex["grant_verbs"].finditer(before):
-        if not before.endswith(lex["grant_nouns_after"], 0, v.start()):  # 申请补贴: the award is the object
+        if before.endswith(lex["grant_nouns_after"], 0, v.start()):  # 申请补贴: the award is the object
+            continue
+        if not before.startswith(lex["grant_verb_modifies"], v.end()):  # 奖励名单: a modifier
             last = v
     if last is not None and len(before) - last.end() <= lex["grant_verb_gap"]:
         gap = before[last.end() :]

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from .clean import normalize_width
 from .numerals import DECIMAL_POINT, SMALL_UNITS, cn_is_wellformed, cn_to_int
-from .quantity_lexicon import Lexicon, lexicon
+from .quantity_lexicon import Lexicon, UnitWord, lexicon
 
 
 @dataclass(slots=True)
@@ -257,9 +257,19 @@ def _unit_at(t: _Text, j: int, cn: bool, magnitude: bool, start: int):
     word = m.group(0)
     u = t.lex.units[word]
     if cn and not u.chinese_numerals and not (magnitude and u.unit in t.lex.cn_magnitude):
-        if not u.chinese_numerals_under or _bound_before(t, start, u.unit) not in u.chinese_numerals_under:
+        if not _bounded_numeral(t, start, m.end(), u):
             return None
     return word, u
+
+
+def _bounded_numeral(t: _Text, start: int, end: int, u: UnitWord) -> bool:
+    """May a Chinese numeral take unit ``u`` for its bound: 最多奖励一场 (before it), 三家以上 (after the unit)?"""
+    if u.chinese_numerals_under and _bound_before(t, start, u.unit) in u.chinese_numerals_under:
+        return True
+    if not u.chinese_numerals_bounded:
+        return False
+    after = _suffix_at(t, _skip_spaces(t.s, end, t.lex.spaces_max), u.unit)
+    return after is not None and after[1] in u.chinese_numerals_bounded
 
 
 def _bound_before(t: _Text, i: int, unit: str) -> str | None:

@@ -67,7 +67,8 @@ class UnitWord:
     factor: float  # to the canonical unit (分 → 0.01 元)
     per: str | None  # the denominator a unit word carries (元/千瓦时 → kWh)
     chinese_numerals: bool  # may follow a Chinese numeral without a magnitude (三个月)
-    chinese_numerals_under: frozenset[str] = frozenset()  # …or only under these comparators (仅可享受一次)
+    chinese_numerals_under: frozenset[str] = frozenset()  # …or only under these comparators before it (仅可享受一次)
+    chinese_numerals_bounded: frozenset[str] = frozenset()  # …or these after its unit (三家以上)
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +296,7 @@ def _units(q: dict) -> dict[str, UnitWord]:
                     e.get("per_unit"),
                     bool(e.get("chinese_numerals")),
                     frozenset(e.get("chinese_numerals_under") or ()),
+                    frozenset(e.get("chinese_numerals_bounded") or ()),
                 ),
             )
     return out

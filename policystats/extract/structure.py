@@ -336,6 +336,11 @@ def _build_tree(content: list[Line]) -> tuple[list[Line], list[Node], list[Line]
     for line in content:
         s = line.s
         m = match_marker(s)
+        if in_closing and m is not None and _next_root(roots, m):
+            # 联系人：… after a section, then 二、…: the contact closed that section, not the part
+            (stack[-1] if stack else roots[-1]).lines.extend(ln.text for ln in closing)
+            closing.clear()
+            in_closing = False
         if in_closing:
             closing.append(line)
             continue
@@ -367,6 +372,13 @@ def _build_tree(content: list[Line]) -> tuple[list[Line], list[Node], list[Line]
         stack.append(node)
         last_had_agency = find_responsibility(s) is not None
     return preamble, roots, closing
+
+
+def _next_root(roots: list[Node], m: tuple[str, str, int | None, int]) -> bool:
+    """Does the marker ``m`` number the top level on from its last item (一、 … then 二、)?"""
+    style, _numeral, number, _end = m
+    last = roots[-1] if roots else None
+    return last is not None and style == last.style and number is not None and number == (last.number or 0) + 1
 
 
 def _split_inline(node: Node) -> None:
