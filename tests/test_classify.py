@@ -232,6 +232,37 @@ CASES = [
         "threshold",
         "award_level",
     ),
+    # a count summing up the entities named before it states who they are (a rule), not a goal
+    (
+        "117_jiangxi_2020",
+        "国家开发银行等9家全国性承贷银行驻赣分支机构重点向全国性名单内的企业发放贷款",
+        "9家",
+        "rule",
+        None,
+    ),
+    ("112_guangzhou_2025", "以及上述9家经办银行的相关网站和微信公众号上查询", "9家", "rule", None),
+    (
+        "112_guangzhou_2025",
+        "中国邮政储蓄银行广州市分行、交通银行广东省分行、广州银行、广州农商银行、广发银行广州分行9家银行成为合作机构",
+        "9家",
+        "rule",
+        None,
+    ),
+    # …but a list of what is counted is no list of names, and a count in a list of counts is a target
+    (
+        "002_guangdong_2023",
+        "每年免费培训中小企业和服务机构中高层管理人员、技术骨干5000人次以上",
+        "5000人次以上",
+        "target",
+        None,
+    ),
+    (
+        "jieyang-2012-guangdong-forward",
+        "认定20个牵手工程示范项目、10家优秀中介服务机构、10家优秀服务商、100家应用标杆企业",
+        "100家",
+        "target",
+        None,
+    ),
     # a limit forbidden (不得超过) is a standing rule, though 累计 before it is a target cue
     (
         "116_guangdong_2026",

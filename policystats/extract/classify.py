@@ -125,6 +125,9 @@ def _lex():
         "loan_products": tuple(t["loan_products"]),
         "per_borrower": tuple(t["per_borrower"]),
         "permission_cues": tuple(k["kind_cues"]["permission"]["words"]),
+        "summing_words": tuple(k["kind_cues"]["summing_count"]["words"]),
+        "summing_list_items": int(k["kind_cues"]["summing_count"]["list_items"]),
+        "name_suffixes": tuple(k["kind_cues"]["summing_count"]["name_suffixes"]),
         "task_deadline": re.compile(k["kind_cues"]["task_deadline"]["pattern"]),
         "strong_target": tuple(k["kind_cues"]["strong_target"]["words"]),
         "award_context": tuple(c["award_context"]["words"]),
@@ -577,9 +580,27 @@ def statement_kind(
         return "rule", f"a rule cue in the clause ({cue})", True
     if ctx.item_role == "goal":
         return "target", "a figure under a heading of goals (工作目标, 发展目标)", True
+    summing = _sums_up_names(q, sc)
+    if summing:
+        return "rule", summing, True
     if rule is not None:
         return rule["kind"], f"default of indicator {rule['code']}", False
     return "rule", "no cue; default", False
+
+
+def _sums_up_names(q: Quantity, sc: _Scopes) -> str | None:
+    """…等9家, 上述9家, A、B、…、I 9家: a count of the entities just named (who they are, not a goal)."""
+    if q.unit != "count":
+        return None
+    lex = _lex()
+    before = sc.before_in_clause.rstrip()
+    word = next((w for w in lex["summing_words"] if before.endswith(w)), None)
+    if word:
+        return f"a count summing up the names before it ({word})"
+    items = lex["list_split"].split(before)
+    if len(items) >= lex["summing_list_items"] and items[-1].endswith(lex["name_suffixes"]):
+        return "a count summing up the list of names before it"
+    return None
 
 
 # ------------------------------------------------------------------ category
