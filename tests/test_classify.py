@@ -263,6 +263,21 @@ CASES = [
         "target",
         None,
     ),
+    # the time within which an award must be claimed (…之日起N年内…提出申请) is the award's rule
+    (
+        "116_guangdong_2026",
+        "符合条件人员应于相关创业主体登记注册之日起3年内，向登记注册地人力资源社会保障部门提出补贴申请",
+        "3年内",
+        "rule",
+        "award_level",
+    ),
+    (
+        "118_sanming_2019",
+        "符合项目奖励条件的引荐人应在项目公司商事登记取得营业执照之日起4年内，向项目落户县（市、区）商务主管部门或开发区管委会提出申报奖励",
+        "4年内",
+        "rule",
+        "award_level",
+    ),
     # a limit forbidden (不得超过) is a standing rule, though 累计 before it is a target cue
     (
         "116_guangdong_2026",
