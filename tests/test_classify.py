@@ -278,6 +278,14 @@ CASES = [
         "rule",
         "award_level",
     ),
+    # a bound on a share of the beneficiary's own figures says who qualifies, not what is granted
+    (
+        "015_fuzhou_2020",
+        "企业类型为传统商贸零售企业（2019年网络零售额占企业总零售额比例低于50%）",
+        "低于50%",
+        "threshold",
+        None,
+    ),
     # a limit forbidden (不得超过) is a standing rule, though 累计 before it is a target cue
     (
         "116_guangdong_2026",

@@ -122,6 +122,8 @@ def _lex():
         "award_nouns": _alternation(c["award_nouns"]["words"]),
         "award_nouns_before": _alternation(c["award_nouns_before"]["words"]),
         "offer_verbs": tuple(t["offer_verbs"]),
+        "share_verbs": tuple(t["share_verbs"]),
+        "share_nouns": tuple(t["share_nouns"]),
         "loan_products": tuple(t["loan_products"]),
         "per_borrower": tuple(t["per_borrower"]),
         "permission_cues": tuple(k["kind_cues"]["permission"]["words"]),
@@ -226,6 +228,8 @@ def _threshold_syntax(q: Quantity, sc: _Scopes) -> str | None:
         return "a bound, 的, then the grant (招用3人以下的按每人2000元给予补贴)"
     if any(after.startswith(w) for w in lex["conditions"]) and not after.startswith(lex["condition_nouns"]):
         return "a condition (…时, …的情况下)"
+    if _own_share_bound(q, sc):
+        return "a bound on a share of the beneficiary's own figures (…占…比例低于50%)"
     if q.unit_zh.endswith(lex["age_units"]):
         return "an age names who qualifies (16-24岁失业青年)"
     before = sc.before_in_sentence
@@ -268,6 +272,18 @@ def _threshold_syntax(q: Quantity, sc: _Scopes) -> str | None:
     if q.unit in ("CNY", "USD") and q.comparator in ("<=", "<") and sc.before_in_clause.endswith(lex["per_borrower"]):
         return "a per-borrower size that defines the loans (单户授信1000万元及以下)"
     return None
+
+
+def _own_share_bound(q: Quantity, sc: _Scopes) -> bool:
+    """网络零售额占企业总零售额比例低于50%: not 补助占总投资的比例不超过30% (an award's share)."""
+    lex = _lex()
+    if q.unit != "percent" or q.comparator not in (">=", "<=", ">", "<"):
+        return False
+    before = sc.before_in_clause
+    at = max(before.rfind(v) for v in lex["share_verbs"])
+    if at < 0 or not before.rstrip().endswith(lex["share_nouns"]):
+        return False
+    return lex["award_nouns"].search(before, 0, at) is None
 
 
 def _clause_ends_in_de(q: Quantity, sc: _Scopes) -> str | None:
