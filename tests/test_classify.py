@@ -347,6 +347,40 @@ def test_figure_takes_the_role_of_its_heading(doc, sentence, quantity, role, kin
     assert c.statement_kind == kind, c.kind_reason
 
 
+# A condition under a heading of conditions takes the award of a heading of grants beside it:
+# (document, item, its heading, the headings beside it, quantity, category).
+BESIDE_GRANTS = [
+    (
+        "119_fuzhou_2016",
+        "2015年年产值10亿元以上且第四季度产值同比增长10%及以上的制造业企业。",
+        "帮助企业降低资金使用成本政策申报有关事项 / 申报对象",
+        "奖励标准 / 申报材料",
+        "10亿元以上",
+        "award_level",
+    ),
+    (
+        "121_zhangzhou_2019",
+        "每场产融合作对接活动参与现场对接活动的企业不少于20家",
+        "专项类别及具体要求 / 产融对接活动项目 / 申报条件",
+        "补助对象及补助标准 / 申报材料",
+        "不少于20家",
+        "award_level",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("doc", "item", "headings", "beside", "quantity", "category"), BESIDE_GRANTS, ids=[c[4] for c in BESIDE_GRANTS]
+)
+def test_condition_takes_the_award_of_the_grants_beside_it(doc, item, headings, beside, quantity, category):
+    assert item in _document_text(doc), "quote the document exactly"
+    (q,) = [q for t, q in search_quantities(item) if t == quantity]
+    alone = classify_quantity(q, item, headings=headings)
+    assert alone.statement_kind == "threshold" and alone.category != category, "the test must need the headings beside"
+    c = classify_quantity(q, item, headings=headings, sibling_headings=beside)
+    assert (c.statement_kind, c.category) == ("threshold", category), c.category_reason
+
+
 # A list item read with its lead-in and headings: (document, item, lead-in, headings, quantity, kind, category).
 LIST_ITEMS = [
     # 申请补贴 names the subsidy applied for: the duration after it is a condition under 补贴条件

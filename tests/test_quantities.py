@@ -243,6 +243,15 @@ GRAMMAR = [
         "参保人数不少于10人、注册资本达到500万的企业给予奖励",
         [Q("不少于10人", 10, "count", ">="), Q("达到500万", 5e6, "CNY", ">=")],
     ),
+    # 最高 governs 达 (up to): 最高达, 最高可达, 最高达到 are at most
+    ("奖励金额最高达到50万元", [Q("最高达到50万元", 5e5, "CNY", "<=")]),
+    ("最多可达300万元", [Q("最多可达300万元", 3e6, "CNY", "<=")]),
+    ("贷款期限不超3年", [Q("不超3年", 3, "year", "<=")]),
+    # a comparator's character at the end of a word bounds nothing
+    ("累计下达500万元", [Q("500万元", 5e6, "CNY")]),
+    ("签约10个项目", [Q("10个", 10, "count")]),
+    ("最近3年", [Q("3年", 3, "year")]),
+    ("近500家", [Q("近500家", 500, "count", "~")]),
 ]
 
 
@@ -366,6 +375,17 @@ CORPUS_SENTENCES = [
         "且贷款总额不超过小微企业创业担保贷款额度上限（500万元）",
         [Q("500万元", 5e6, "CNY", "<=")],
     ),
+    # up to (最高可达) is at most; 同一 (the same) counts nothing
+    (
+        "122_ningde_2019",
+        "再给予10%比例的绩效奖励，最高可达500万元",
+        [Q("10%", 10, "percent"), Q("最高可达500万元", 5e6, "CNY", "<=")],
+    ),
+    ("122_ningde_2019", "预补助在同一年度企业只能择一申请", []),
+    # 限报 caps a count (in Chinese numerals too); physical amounts are `other`, and 节约 is no 约
+    ("121_zhangzhou_2019", "即每家企业限报一个项目", [Q("限报一个", 1, "count", "<=", per_unit="firm")]),
+    ("121_zhangzhou_2019", "节能技改重点项目需年节约400吨标准煤及以上", [Q("400吨标准煤及以上", 400, "other", ">=")]),
+    ("121_zhangzhou_2019", "余热回收、1000立方米及以上高炉", [Q("1000立方米及以上", 1000, "other", ">=")]),
     # a note in brackets between a duration and its bound (内) does not part them
     (
         "118_sanming_2019",

@@ -361,6 +361,21 @@ def test_a_contact_line_closes_its_section_not_the_part():
     assert len(contact) == 4 and all(b.block_kind == "item" for b in contact)
 
 
+def test_a_block_knows_the_titles_beside_it():
+    """（一）产融对接活动项目 holds 1.补助对象及补助标准 and 2.申报条件: each item sees the other's title."""
+    from policystats.devtools.evaluate import corpus_documents
+    from policystats.extract.table import document_structure
+
+    from .conftest import HELDOUT
+
+    (doc,) = [d for d in corpus_documents(HELDOUT) if d.path.stem == "121_zhangzhou_2019"]
+    with pytest.warns(StructureWarning):  # its closing annexes hold no numbered items
+        st, _ = document_structure(doc)
+    (cond,) = [b for b in st.blocks if b.title == "申报条件" and "不少于20家" in b.text.text]
+    assert "补助对象及补助标准" in cond.sibling_titles.split(" / ")
+    assert "申报条件" not in cond.sibling_titles.split(" / ")
+
+
 # ---------------------------------------------------------------- offsets and coverage
 
 

@@ -409,6 +409,15 @@ def _heading_role(ctx: QuantityContext) -> tuple[str, str] | None:
     return None
 
 
+def _grant_heading_beside(ctx: QuantityContext) -> str | None:
+    """Under a heading of conditions, a heading of grants beside it (申报条件 … 补助标准), if any."""
+    role = _heading_role(ctx)
+    if role is None or role[0] != "condition":
+        return None
+    lex = _lex()
+    return next((t for t in ctx.sibling_headings.split(" / ") if any(w in t for w in lex["grant_headings"])), None)
+
+
 def _names_beneficiary(lead: str, word: str) -> bool:
     """符合条件的企业给予…：a condition word that only says who benefits from the grants listed."""
     lex = _lex()
@@ -522,7 +531,7 @@ def _cap(q: Quantity, sc: _Scopes) -> str | None:
     if q.comparator not in ("<=", "<"):
         return None
     if q.unit == "count":
-        word = next((w for w in _lex()["award_count_words"] if w in sc.before_in_clause), None)
+        word = next((w for w in _lex()["award_count_words"] if w in sc.before_in_clause + q.text), None)
         return f"a cap on the number of awards ({word})" if word else None
     if q.unit not in ("CNY", "USD", "percent", "percentage_point", "multiple"):
         return None
@@ -763,6 +772,7 @@ class QuantityContext:
     doc_nature: str = "commitments"
     item_role: str = "measure"
     part_title: str | None = None  # the title of the plan or notice the measure belongs to
+    sibling_headings: str = ""  # " / "-joined titles beside the measure and its headings
 
     def words(self) -> str:
         """The lead-in, the nearest heading, the title and the part title: where a list item's context is."""
@@ -779,11 +789,15 @@ def classify_quantity(
     lead_in: str | None = None,
     headings: str = "",
     part_title: str | None = None,
+    sibling_headings: str = "",
 ) -> Classification:
     """Classify quantity ``q`` found in ``text`` (usually a measure's text)."""
-    ctx = QuantityContext(title, headings, lead_in, doc_nature, item_role, part_title)
+    ctx = QuantityContext(title, headings, lead_in, doc_nature, item_role, part_title, sibling_headings)
     sc = _scopes(text, q, ctx.words())
     con = construction(q, sc, ctx)
+    grant_beside = _grant_heading_beside(ctx) if con.condition else None
+    if grant_beside:  # （一）申报对象 … （二）奖励标准: the conditions are the award's
+        sc = _scopes(text, q, f"{ctx.words()} {grant_beside}")
     kinds = {"grant": con.grant is not None, "condition": con.condition is not None, "goal": con.goal is not None}
     rule = next((r.rule for r in _rules_for(q.unit) if _matches(r, q, sc, kinds)), None)
     kind, kind_reason, kind_cue = statement_kind(q, sc, con, rule, ctx)

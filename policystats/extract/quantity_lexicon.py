@@ -113,6 +113,7 @@ class Lexicon:
     prefix_max: int
     gap: int
     not_comparators: tuple[str, ...]  # 最低工资, 最高人民法院: compounds that hold a comparator word
+    comparator_inside_words: tuple[str, ...]  # 节约, 下达, 最近: words that end in a comparator's character
     verb_gap_re: re.Pattern[str]  # the whole gap is granting verbs: 最高[给予]25万元
     verb_gap_head_re: re.Pattern[str]  # leading granting verbs of a gap: 最高[给予]实际租金50%
     beneficiary_head_re: re.Pattern[str]  # gap verbs ending in a granting verb: 最高[给予]提供引才服务的机构5万元
@@ -331,6 +332,7 @@ def _comparators(q: dict) -> dict:
     long_words = _alternation([*(w for w, _ in prefix if len(w) >= 2), *only_across])
     return {
         "not_comparators": tuple(q["not_comparators"]["words"]),
+        "comparator_inside_words": tuple(q["comparator_inside_words"]["words"]),
         "verb_gap_re": re.compile(rf"(?:\s|{verbs})+"),
         "verb_gap_head_re": re.compile(rf"(?:\s|{verbs})*"),
         "beneficiary_head_re": re.compile(rf"(?:\s|{verbs})*?(?:{_alternation(granting['words'])})"),

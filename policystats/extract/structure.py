@@ -101,6 +101,9 @@ class Block:
     text: MappedText
     responsibility: Responsibility | None = None
     lead_in: str | None = None  # the parent item's own text: 对符合下列条件之一的企业给予10万元奖励：
+    sibling_titles: str = (
+        ""  # " / "-joined titles beside the item and its parents: （一）申报对象 beside （二）奖励标准
+    )
 
     @property
     def span(self) -> tuple[int, int]:
@@ -487,6 +490,12 @@ def _walk(nodes: list[Node]):
         yield from _walk(n.children)
 
 
+def _sibling_titles(chain: list[Node]) -> str:
+    """The titles of the other items beside each item of ``chain`` (the sections a condition's grant is in)."""
+    titles = [c.title for n in chain if n.parent for c in n.parent.children if c is not n and c.title]
+    return " / ".join(titles)
+
+
 def _path(node: Node) -> list[Node]:
     chain = []
     cur: Node | None = node
@@ -583,6 +592,7 @@ class _Blocks:
                 text=joined,
                 responsibility=kw.get("responsibility"),
                 lead_in=kw.get("lead_in"),
+                sibling_titles=kw.get("sibling_titles", ""),
             )
         )
 
@@ -703,6 +713,7 @@ def _node_block(part: Part, node: Node, key: str, out: _Blocks, leads: _LeadStat
         role=_role(node),
         responsibility=leads.responsibility(body.text),
         lead_in=_lead_in(node),
+        sibling_titles=_sibling_titles(chain),
     )
     if not node.children:
         if node.title_source == "heading_line":

@@ -129,6 +129,7 @@ def _quantity_rows(doc: Document, block: Block, base: dict[str, Any]) -> list[di
             lead_in=block.lead_in,
             headings=block.heading_path,
             part_title=" ".join(x for x in (block.part_title, doc.meta.get("title")) if x) or None,
+            sibling_headings=block.sibling_titles,
         )
         start, end = text.raw_span(q.start, q.end)
         qid = f"{block.measure_id}#q{n}"
