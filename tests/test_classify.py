@@ -286,6 +286,8 @@ CASES = [
         "threshold",
         None,
     ),
+    # the copies of an application are paperwork, whatever the measure they are for
+    ("124_putian_2019", "一式4份", "4份", "rule", "other"),
     # a limit forbidden (不得超过) is a standing rule, though 累计 before it is a target cue
     (
         "116_guangdong_2026",

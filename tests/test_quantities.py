@@ -386,6 +386,9 @@ CORPUS_SENTENCES = [
     ("121_zhangzhou_2019", "即每家企业限报一个项目", [Q("限报一个", 1, "count", "<=", per_unit="firm")]),
     ("121_zhangzhou_2019", "节能技改重点项目需年节约400吨标准煤及以上", [Q("400吨标准煤及以上", 400, "other", ">=")]),
     ("121_zhangzhou_2019", "余热回收、1000立方米及以上高炉", [Q("1000立方米及以上", 1000, "other", ">=")]),
+    # copies of an application are counted in Chinese numerals too (一式两份); km² is a physical amount
+    ("123_quanzhou_2019", "申报材料（一式两份）于10月", [Q("两份", 2, "count")]),
+    ("125_lingang_2023", "港新片区产城融合区（431平方公里范围内）", [Q("431平方公里", 431, "other")]),
     # a note in brackets between a duration and its bound (内) does not part them
     (
         "118_sanming_2019",

@@ -145,7 +145,7 @@ def validate_all() -> list[str]:
         _labelled(e, where)
         _need(e.get("unit") in UNITS, where, f"unit must be one of {sorted(UNITS)}")
         _need(isinstance(e.get("words"), list) and e["words"], where, "needs words")
-        for key in ("not_before", "only_before"):
+        for key in ("not_before", "only_before", "chinese_numerals_after"):
             after = e.get(key, [])
             _need(isinstance(after, list) and all(isinstance(w, str) and w for w in after), where,
                   f"{key} must be a list of words")  # fmt: skip

@@ -263,7 +263,9 @@ def _unit_at(t: _Text, j: int, cn: bool, magnitude: bool, start: int):
 
 
 def _bounded_numeral(t: _Text, start: int, end: int, u: UnitWord) -> bool:
-    """May a Chinese numeral take unit ``u`` for its bound: 最多奖励一场 (before it), 三家以上 (after the unit)?"""
+    """May a Chinese numeral take unit ``u``: 最多奖励一场 (a bound before it), 三家以上 (after the unit), 一式两份?"""
+    if u.chinese_numerals_after and t.s.endswith(u.chinese_numerals_after, 0, start):
+        return True
     if u.chinese_numerals_under and _bound_before(t, start, u.unit) in u.chinese_numerals_under:
         return True
     if not u.chinese_numerals_bounded:

@@ -69,6 +69,7 @@ class UnitWord:
     chinese_numerals: bool  # may follow a Chinese numeral without a magnitude (三个月)
     chinese_numerals_under: frozenset[str] = frozenset()  # …or only under these comparators before it (仅可享受一次)
     chinese_numerals_bounded: frozenset[str] = frozenset()  # …or these after its unit (三家以上)
+    chinese_numerals_after: tuple[str, ...] = ()  # …or right after one of these words (一式两份)
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +299,7 @@ def _units(q: dict) -> dict[str, UnitWord]:
                     bool(e.get("chinese_numerals")),
                     frozenset(e.get("chinese_numerals_under") or ()),
                     frozenset(e.get("chinese_numerals_bounded") or ()),
+                    tuple(e.get("chinese_numerals_after") or ()),
                 ),
             )
     return out
