@@ -792,7 +792,15 @@ def classify_quantity(
     sibling_headings: str = "",
 ) -> Classification:
     """Classify quantity ``q`` found in ``text`` (usually a measure's text)."""
-    ctx = QuantityContext(title, headings, lead_in, doc_nature, item_role, part_title, sibling_headings)
+    ctx = QuantityContext(
+        title=title,
+        headings=headings,
+        lead_in=lead_in,
+        doc_nature=doc_nature,
+        item_role=item_role,
+        part_title=part_title,
+        sibling_headings=sibling_headings,
+    )
     sc = _scopes(text, q, ctx.words())
     con = construction(q, sc, ctx)
     grant_beside = _grant_heading_beside(ctx) if con.condition else None

@@ -515,7 +515,7 @@ def _prefix_before(
     if inclusive:
         k -= len(inclusive)
     m = lex.prefix_end_re.search(s, max(clause_start, k - lex.prefix_max), k)
-    if m is not None and _inside_word(t, m.start(), m.start() + len(m.group(0).rstrip())):
+    if m is not None and _inside_word(t, m.group(0).rstrip(), m.start()):
         m = None  # 节约400吨, 累计下达500万元, 最近3年: the comparator's character belongs to a word
     if m is not None:
         word = m.group(0).rstrip()
@@ -540,10 +540,10 @@ def _over_beneficiary(lex, gap: str) -> bool:
     return 0 < len(rest) <= lex.gap and not lex.beneficiary_verb_re.search(rest)
 
 
-def _inside_word(t: _Text, start: int, end: int) -> bool:
-    """Is the comparator word at ``start:end`` the end of a word that holds it (节约, 下达, 最近)?"""
-    s = t.s
-    return any(s.startswith(c, end - len(c)) for c in t.lex.comparator_inside_words if end - len(c) >= 0)
+def _inside_word(t: _Text, word: str, start: int) -> bool:
+    """Is the comparator ``word`` at ``start`` the end of a word that holds it (节约, 下达, 最近)?"""
+    end = start + len(word)
+    return any(end >= len(c) and t.s.startswith(c, end - len(c)) for c in t.lex.comparator_inside_words.get(word, ()))
 
 
 def _prefix_over_phrase(t: _Text, k: int, lo: int, unit: str | None) -> tuple[str, str, int, bool] | None:
@@ -557,7 +557,7 @@ def _prefix_over_phrase(t: _Text, k: int, lo: int, unit: str | None) -> tuple[st
         best = None
         for word, comp in lex.prefix_words:
             p = window.rfind(word)
-            if p >= 0 and (window.startswith(lex.not_comparators, p) or _inside_word(t, lo + p, lo + p + len(word))):
+            if p >= 0 and (window.startswith(lex.not_comparators, p) or _inside_word(t, word, lo + p)):
                 continue  # its nearest use is a compound (超过部分的1%): an earlier one (如超过则…) is another clause's
             if p >= 0 and 0 < len(window) - (p + len(word)) <= gap:
                 if best is None or p + len(word) > best[2] + len(best[0]):

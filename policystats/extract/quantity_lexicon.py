@@ -114,7 +114,7 @@ class Lexicon:
     prefix_max: int
     gap: int
     not_comparators: tuple[str, ...]  # 最低工资, 最高人民法院: compounds that hold a comparator word
-    comparator_inside_words: tuple[str, ...]  # 节约, 下达, 最近: words that end in a comparator's character
+    comparator_inside_words: Mapping[str, tuple[str, ...]]  # 约 → (节约, 制约 …): words ending in a comparator word
     verb_gap_re: re.Pattern[str]  # the whole gap is granting verbs: 最高[给予]25万元
     verb_gap_head_re: re.Pattern[str]  # leading granting verbs of a gap: 最高[给予]实际租金50%
     beneficiary_head_re: re.Pattern[str]  # gap verbs ending in a granting verb: 最高[给予]提供引才服务的机构5万元
@@ -266,6 +266,13 @@ def _start_of(pattern: str) -> _Start:
     return out
 
 
+def _inside_words(q: dict) -> Mapping[str, tuple[str, ...]]:
+    """Each prefix comparator word → the words of ``comparator_inside_words`` that end in it."""
+    words = [normalize_width(w) for e in q["comparators_prefix"] for w in e["words"]]
+    inside = [normalize_width(w) for w in q["comparator_inside_words"]["words"]]
+    return _frozen({w: found for w in words if (found := tuple(c for c in inside if c.endswith(w) and c != w))})
+
+
 def _never_rules(q: dict) -> NeverRules:
     # the one of a rate (每引进1名) is a never-quantity too; per_one also reads its unit
     patterns = [e["pattern"] for e in q["never_quantity"]] + [q["per_one"]["pattern"]]
@@ -334,7 +341,7 @@ def _comparators(q: dict) -> dict:
     long_words = _alternation([*(w for w, _ in prefix if len(w) >= 2), *only_across])
     return {
         "not_comparators": tuple(q["not_comparators"]["words"]),
-        "comparator_inside_words": tuple(q["comparator_inside_words"]["words"]),
+        "comparator_inside_words": _inside_words(q),
         "verb_gap_re": re.compile(rf"(?:\s|{verbs})+"),
         "verb_gap_head_re": re.compile(rf"(?:\s|{verbs})*"),
         "beneficiary_head_re": re.compile(rf"(?:\s|{verbs})*?(?:{_alternation(granting['words'])})"),
