@@ -286,6 +286,8 @@ CASES = [
         "threshold",
         None,
     ),
+    # a granted ratio matching a higher level's award is the award's rule
+    ("128_pudong_2025", "节能技术改造的项目，给予不超过1:1的一次性区级资金匹配", "不超过1:1", "rule", "award_level"),
     # the copies of an application are paperwork, whatever the measure they are for
     ("124_putian_2019", "一式4份", "4份", "rule", "other"),
     # a limit forbidden (不得超过) is a standing rule, though 累计 before it is a target cue

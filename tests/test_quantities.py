@@ -389,6 +389,14 @@ CORPUS_SENTENCES = [
     # copies of an application are counted in Chinese numerals too (一式两份); km² is a physical amount
     ("123_quanzhou_2019", "申报材料（一式两份）于10月", [Q("两份", 2, "count")]),
     ("125_lingang_2023", "港新片区产城融合区（431平方公里范围内）", [Q("431平方公里", 431, "other")]),
+    # power in kW is a physical amount, and a bound on it is a quantity (a plant's size in its name is not:
+    # 国家电投揭阳900MW海上风电, in tests/snapshot/seed_never.csv)
+    ("128_pudong_2025", "购买总功率在300kW(kVA)以上的项", [Q("300kW(kVA)以上", 300, "other", ">=")]),
+    ("128_pudong_2025", "能项目(装机规模不低于500千瓦，全", [Q("不低于500千瓦", 500, "other", ">=")]),
+    # the tenor that names a benchmark rate, in Chinese numerals too
+    ("126_huangpu_2026", "超过同期一年期贷款市场报价利率（L", []),
+    # an ASCII-colon ratio a short phrase before 匹配 or 配套
+    ("128_pudong_2025", "节能技术改造的项目，给予不超过1:1的一次性区级资金匹配", [Q("不超过1:1", 1, "ratio", "<=")]),
     # a note in brackets between a duration and its bound (内) does not part them
     (
         "118_sanming_2019",
