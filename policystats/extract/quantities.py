@@ -515,7 +515,7 @@ def _prefix_before(
     if inclusive:
         k -= len(inclusive)
     m = lex.prefix_end_re.search(s, max(clause_start, k - lex.prefix_max), k)
-    if m is not None and _inside_word(t, m.group(0).rstrip(), m.start()):
+    if m is not None and _in_word(t, m.group(0).rstrip(), m.start()):
         m = None  # 节约400吨, 累计下达500万元, 最近3年: the comparator's character belongs to a word
     if m is not None:
         word = m.group(0).rstrip()
@@ -540,10 +540,9 @@ def _over_beneficiary(lex, gap: str) -> bool:
     return 0 < len(rest) <= lex.gap and not lex.beneficiary_verb_re.search(rest)
 
 
-def _inside_word(t: _Text, word: str, start: int) -> bool:
-    """Is the comparator ``word`` at ``start`` the end of a word that holds it (节约, 下达, 最近)?"""
-    end = start + len(word)
-    return any(end >= len(c) and t.s.startswith(c, end - len(c)) for c in t.lex.comparator_inside_words.get(word, ()))
+def _in_word(t: _Text, word: str, start: int) -> bool:
+    """Is the comparator ``word`` at ``start`` part of a word that bounds nothing (最低工资, 节约, 下达)?"""
+    return any(start >= k and t.s.startswith(c, start - k) for c, k in t.lex.not_comparators.get(word, ()))
 
 
 def _prefix_over_phrase(t: _Text, k: int, lo: int, unit: str | None) -> tuple[str, str, int, bool] | None:
@@ -557,7 +556,7 @@ def _prefix_over_phrase(t: _Text, k: int, lo: int, unit: str | None) -> tuple[st
         best = None
         for word, comp in lex.prefix_words:
             p = window.rfind(word)
-            if p >= 0 and (window.startswith(lex.not_comparators, p) or _inside_word(t, word, lo + p)):
+            if p >= 0 and _in_word(t, word, lo + p):
                 continue  # its nearest use is a compound (超过部分的1%): an earlier one (如超过则…) is another clause's
             if p >= 0 and 0 < len(window) - (p + len(word)) <= gap:
                 if best is None or p + len(word) > best[2] + len(best[0]):
@@ -574,7 +573,7 @@ def _prefix_over_verbs(t: _Text, k: int, lo: int, unit: str | None) -> tuple[str
     window_start = max(lo, k - lex.gap - lex.prefix_max)
     best = None  # the comparator word (two characters or more: 超, 近, 约 only right before their number) ending last
     for m in lex.prefix_long_re.finditer(s, window_start, k):
-        if not s.startswith(lex.not_comparators, m.start()) and (best is None or m.end() >= best.end()):
+        if not _in_word(t, m.group(0), m.start()) and (best is None or m.end() >= best.end()):
             best = m
     if best is None:
         return None

@@ -113,8 +113,8 @@ class Lexicon:
     prefix: Mapping[str, str]
     prefix_max: int
     gap: int
-    not_comparators: tuple[str, ...]  # 最低工资, 最高人民法院: compounds that hold a comparator word
-    comparator_inside_words: Mapping[str, tuple[str, ...]]  # 约 → (节约, 制约 …): words ending in a comparator word
+    # comparator word → (word that holds it, where it stands in that word): 最低 → (最低工资, 0), 约 → (节约, 1)
+    not_comparators: Mapping[str, tuple[tuple[str, int], ...]]
     verb_gap_re: re.Pattern[str]  # the whole gap is granting verbs: 最高[给予]25万元
     verb_gap_head_re: re.Pattern[str]  # leading granting verbs of a gap: 最高[给予]实际租金50%
     beneficiary_head_re: re.Pattern[str]  # gap verbs ending in a granting verb: 最高[给予]提供引才服务的机构5万元
@@ -266,11 +266,12 @@ def _start_of(pattern: str) -> _Start:
     return out
 
 
-def _inside_words(q: dict) -> Mapping[str, tuple[str, ...]]:
-    """Each prefix comparator word → the words of ``comparator_inside_words`` that end in it."""
-    words = [normalize_width(w) for e in q["comparators_prefix"] for w in e["words"]]
-    inside = [normalize_width(w) for w in q["comparator_inside_words"]["words"]]
-    return _frozen({w: found for w in words if (found := tuple(c for c in inside if c.endswith(w) and c != w))})
+def _not_comparators(q: dict) -> Mapping[str, tuple[tuple[str, int], ...]]:
+    """Each prefix comparator word → the ``not_comparators`` that hold it, with its place in them."""
+    words = {normalize_width(w) for e in q["comparators_prefix"] for w in e["words"]}
+    holders = [normalize_width(w) for w in q["not_comparators"]["words"]]
+    found = {w: tuple((c, c.find(w)) for c in holders if w in c and c != w) for w in words}
+    return _frozen({w: f for w, f in found.items() if f})
 
 
 def _never_rules(q: dict) -> NeverRules:
@@ -340,8 +341,7 @@ def _comparators(q: dict) -> dict:
     not_after = "".join(f"(?<!{re.escape(n + w)})" for n in before_verbs.get("not_after", []) for w in only_across)
     long_words = _alternation([*(w for w, _ in prefix if len(w) >= 2), *only_across])
     return {
-        "not_comparators": tuple(q["not_comparators"]["words"]),
-        "comparator_inside_words": _inside_words(q),
+        "not_comparators": _not_comparators(q),
         "verb_gap_re": re.compile(rf"(?:\s|{verbs})+"),
         "verb_gap_head_re": re.compile(rf"(?:\s|{verbs})*"),
         "beneficiary_head_re": re.compile(rf"(?:\s|{verbs})*?(?:{_alternation(granting['words'])})"),

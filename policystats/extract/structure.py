@@ -101,9 +101,8 @@ class Block:
     text: MappedText
     responsibility: Responsibility | None = None
     lead_in: str | None = None  # the parent item's own text: 对符合下列条件之一的企业给予10万元奖励：
-    sibling_titles: str = (
-        ""  # " / "-joined titles beside the item and its parents: （一）申报对象 beside （二）奖励标准
-    )
+    # " / "-joined titles beside the item and its parents: （一）申报对象 beside （二）奖励标准
+    sibling_titles: str = ""
 
     @property
     def span(self) -> tuple[int, int]:
