@@ -290,6 +290,41 @@ CASES = [
     ("128_pudong_2025", "节能技术改造的项目，给予不超过1:1的一次性区级资金匹配", "不超过1:1", "rule", "award_level"),
     # the copies of an application are paperwork, whatever the measure they are for
     ("124_putian_2019", "一式4份", "4份", "rule", "other"),
+    # the point at which an award stops is a limit of the award, whatever its unit, not a condition
+    (
+        "130_shanghai_2022",
+        "当项目发电量利用小时达到6050小时或者奖励期满5年，奖励结束",
+        "达到6050小时",
+        "rule",
+        "award_level",
+    ),
+    ("130_shanghai_2022", "当项目发电量利用小时达到6050小时或者奖励期满5年，奖励结束", "满5年", "rule", "award_level"),
+    # a cap on the hours an award counts is the award's
+    ("125_lingang_2023", "单个项目可享受奖励电量折合发电小时数上限按6050小时计算", "6050小时", "rule", "award_level"),
+    # the time to claim an award counted from an event of the beneficiary's own (并网投产后), not only 之日起
+    (
+        "130_shanghai_2022",
+        "光伏项目投资主体应在项目并网投产后一年以内，向项目所在地区发展改革委提交奖励项目申报申请",
+        "一年以内",
+        "rule",
+        "award_level",
+    ),
+    # a period within which the applicant must have no such record says who qualifies
+    (
+        "130_shanghai_2022",
+        "在本市公共信用信息服务平台未记载3年内能源、环保领域严重失信信息",
+        "3年内",
+        "threshold",
+        None,
+    ),
+    # 奖励 before 资金 names the fund (奖励资金), it grants nothing: the growth bound stays a condition
+    (
+        "119_fuzhou_2016",
+        "对符合全省2015年第四季度增产增效奖励资金申报条件且第四季度用电量同比增长5%及以上的规模以上制造业企业",
+        "5%及以上",
+        "threshold",
+        None,
+    ),
     # a limit forbidden (不得超过) is a standing rule, though 累计 before it is a target cue
     (
         "116_guangdong_2026",

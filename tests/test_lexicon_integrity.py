@@ -13,10 +13,12 @@ import re
 import pytest
 
 from policystats.extract import _lexicon
+from policystats.extract.classify import classify_quantity
 from policystats.extract.quantities import search_quantities
 from policystats.extract.quantity_lexicon import _start_of, lexicon
 
 Q = _lexicon.load("quantities.yaml")
+C = _lexicon.load("classification.yaml")
 NEVER = Q["never_quantity"]
 
 
@@ -102,6 +104,29 @@ def test_a_bracketed_note_lets_the_bound_after_it_reach_its_amount() -> None:
     assert got[1].comparator == ">=" and got[0].endswith(note + "以上"), got
     found = [(t, q.comparator) for t, q in search_quantities("5万元(2023年)以上")]
     assert found == [("5万元", "=")], "a bracket holding a digit is not a note"
+
+
+def test_a_count_bound_reaches_over_the_noun_it_counts() -> None:
+    """一个国家以上: noun_before_bound's example is a count at least 1, its noun in the text."""
+    entry = Q["noun_before_bound"]
+    found = [(t, q.value, q.unit, q.comparator) for t, q in search_quantities(entry["example"])]
+    assert found == [("一个国家以上", 1, "count", ">=")], found
+
+
+@pytest.mark.parametrize("word", Q["noun_before_bound"]["not_in_noun"])
+def test_a_bound_after_a_class_word_stays_the_class_s(word: str) -> None:
+    """2次县级以上: with a not_in_noun word between them, the count keeps no bound of its own."""
+    noun = word if len(word) > 1 else f"省{word}"
+    found = [(t, q.comparator) for t, q in search_quantities(f"组织2次{noun}以上活动") if q.unit == "count"]
+    assert found == [("2次", "=")], found
+
+
+@pytest.mark.parametrize("word", C["threshold_syntax"]["record_nouns"])
+def test_a_period_before_a_record_is_a_condition(word: str) -> None:
+    """未记载3年内…严重失信信息: each record noun after a period makes the period a condition."""
+    sentence = f"申报单位近3年内未有{word}情况"
+    (q,) = [q for t, q in search_quantities(sentence) if q.unit == "year"]
+    assert classify_quantity(q, sentence).statement_kind == "threshold"
 
 
 @pytest.mark.parametrize("word", ["上限", "最高限额", "不超过"])

@@ -386,6 +386,16 @@ CORPUS_SENTENCES = [
     ("121_zhangzhou_2019", "即每家企业限报一个项目", [Q("限报一个", 1, "count", "<=", per_unit="firm")]),
     ("121_zhangzhou_2019", "节能技改重点项目需年节约400吨标准煤及以上", [Q("400吨标准煤及以上", 400, "other", ">=")]),
     ("121_zhangzhou_2019", "余热回收、1000立方米及以上高炉", [Q("1000立方米及以上", 1000, "other", ">=")]),
+    # 大于等于 is at least, 小于 less than; a count's bound may follow the noun it counts (一个国家以上)
+    ("130_shanghai_2022", "场址中心离岸距离大于等于50公里近海海上风电项目", [Q("大于等于50公里", 50, "other", ">=")]),
+    ("130_shanghai_2022", "对场址中心离岸距离小于50公里近海海上风电项目", [Q("小于50公里", 50, "other", "<")]),
+    ("129_jingan_2026", "出海企业总部需承担一个国家以上的对外直接投资", [Q("一个国家以上", 1, "count", ">=")]),
+    # …but a bound after an amount is the amount's (1000项亿元以上项目: the projects' size), not the count's
+    (
+        "001_anhui_2021",
+        "每年滚动实施1000项亿元以上技术改造项目",
+        [Q("1000项", 1000, "count", per_unit="year"), Q("亿元以上", 1e8, "CNY", ">=")],
+    ),
     # copies of an application are counted in Chinese numerals too (一式两份); km² is a physical amount
     ("123_quanzhou_2019", "申报材料（一式两份）于10月", [Q("两份", 2, "count")]),
     ("125_lingang_2023", "港新片区产城融合区（431平方公里范围内）", [Q("431平方公里", 431, "other")]),

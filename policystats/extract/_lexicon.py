@@ -166,10 +166,16 @@ def validate_all() -> list[str]:
     for key in ("never_quantity_window", "spaces_inside_max", "comparator_gap_max"):
         _need(isinstance(q.get(key), int), f"quantities.yaml {key}", "must be an integer")
     labelled = ("arabic_number", "chinese_numeral_not_after", "more_than_infix", "aspiration_words")
-    for key in (*labelled, "note_before_bound", "per_one"):
+    for key in (*labelled, "note_before_bound", "noun_before_bound", "per_one"):
         _labelled(q[key], f"quantities.yaml {key}")
-    for key in ("arabic_number", "note_before_bound", "per_one"):
+    for key in ("arabic_number", "note_before_bound", "noun_before_bound", "per_one"):
         _regex(q[key]["pattern"], f"quantities.yaml {key}")
+    nouns = q["noun_before_bound"].get("not_in_noun")
+    _need(
+        isinstance(nouns, list) and all(isinstance(w, str) and w for w in nouns),
+        "quantities.yaml noun_before_bound",
+        "not_in_noun needs a list of words",
+    )
     per_one = q["per_one"]
     groups = "(?P<unit>" in per_one["pattern"] and "(?P<period>" in per_one["pattern"]
     _need(groups, "quantities.yaml per_one", "the pattern needs the groups unit and period")

@@ -97,6 +97,7 @@ def _lex():
         "conditions": tuple(t["condition_suffixes"]),
         "grant_after_condition": tuple(t["grant_after_condition"]),
         "condition_consequents": tuple(t["condition_consequents"]),
+        "record_nouns": _alternation(t["record_nouns"]),
         "condition_nouns": tuple(t["condition_suffix_nouns"]),
         "grant_verbs": _alternation(c["grant_verbs"]["words"]),
         "grant_nouns_after": tuple(c["grant_nouns_after"]["words"]),
@@ -295,6 +296,14 @@ def _clause_ends_in_de(q: Quantity, sc: _Scopes) -> str | None:
     if lex["grant_verbs"].search(after) and not _claims_after(sc):
         return None
     return "a condition clause ending in 的 (…以上的，)"
+
+
+def _record_lookback(q: Quantity, sc: _Scopes) -> str | None:
+    """未记载3年内…严重失信信息: the period within which the beneficiary must have no such record."""
+    if q.unit not in _DURATIONS or q.comparator not in ("<=", "<"):
+        return None
+    m = _lex()["record_nouns"].search(sc.after_in_clause)
+    return f"a period with no record of its kind (…内…{m.group(0)})" if m else None
 
 
 def _claims_after(sc: _Scopes) -> bool:
@@ -555,7 +564,7 @@ def _under_grant_heading(q: Quantity, ctx: QuantityContext) -> str | None:
 
 
 def construction(q: Quantity, sc: _Scopes, ctx: QuantityContext) -> Construction:
-    strong = _threshold_syntax(q, sc) or _clause_ends_in_de(q, sc)
+    strong = _threshold_syntax(q, sc) or _clause_ends_in_de(q, sc) or _record_lookback(q, sc)
     if strong:
         return Construction(condition=strong, strong_condition=True)
     grant = _grant(q, sc) or _grant_label(q, sc) or _fund_size(q, sc) or (None if q.aspirational else _cap(q, sc))

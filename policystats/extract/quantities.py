@@ -270,7 +270,8 @@ def _bounded_numeral(t: _Text, start: int, end: int, u: UnitWord) -> bool:
         return True
     if not u.chinese_numerals_bounded:
         return False
-    after = _suffix_at(t, _skip_spaces(t.s, end, t.lex.spaces_max), u.unit)
+    j = _skip_spaces(t.s, end, t.lex.spaces_max)
+    after = _suffix_at(t, j, u.unit) or _suffix_after_noun(t, j, u.unit)
     return after is not None and after[1] in u.chinese_numerals_bounded
 
 
@@ -622,6 +623,17 @@ def _suffix_after_bracket(t: _Text, end: int, unit: str | None) -> tuple[str, st
     return (t.s[end : mark.end()] + after[0], after[1]) if after is not None else None
 
 
+def _suffix_after_noun(t: _Text, end: int, unit: str | None) -> tuple[str, str] | None:
+    """一个国家以上: the counted noun stands between a count and its bound (never 县级以上, 规模以上)."""
+    if unit != "count":
+        return None
+    m = t.lex.noun_re.match(t.s, end)
+    if m is None or t.lex.noun_not.search(m.group(0)):
+        return None
+    after = _suffix_at(t, m.end(), unit)
+    return (m.group(0) + after[0], after[1]) if after is not None else None
+
+
 def _comparator(pre, suf, more: bool, ranged: bool) -> tuple[str, bool]:
     """``(comparator, double_marker)`` from the words around the number."""
     comp, double = _bound(pre, suf, more)
@@ -765,9 +777,7 @@ def _finish(
     sent_start, sent_end = t.sentence(start)
     clause_start, _ = t.clause(start)
     pre = _prefix_before(t, start, clause_start, r.unit, floor)
-    suf = _suffix_at(t, end, r.unit)
-    if suf is None:
-        suf = _suffix_after_bracket(t, end, r.unit)
+    suf = _suffix_at(t, end, r.unit) or _suffix_after_bracket(t, end, r.unit) or _suffix_after_noun(t, end, r.unit)
     comp, double = _comparator(pre, suf, r.more, hi is not None)
     qstart = pre[2] if pre is not None and pre[3] else start
     qend = end + len(suf[0]) if suf is not None else end

@@ -124,6 +124,8 @@ class Lexicon:
     inclusive_before: tuple[str, ...]  # (含) between a comparator and its number: 不超过(含)1.5%
     amount_noun_gap_re: re.Pattern[str]  # 最高[贷款额度为]50万元
     note_re: re.Pattern[str]  # a bracketed note between an amount and its bound: 5万元(含税)以上
+    noun_re: re.Pattern[str]  # a counted noun between a count and its bound: 一个国家以上
+    noun_not: re.Pattern[str]  # …that is no rank, size class, degree or amount (县级以上, 规模以上)
     gap_particle: str  # 的 ending the phrase between a comparator and its number
     suffix_re: re.Pattern[str]
     suffix: Mapping[str, str]
@@ -350,6 +352,8 @@ def _comparators(q: dict) -> dict:
         "inclusive_re": re.compile(q["inclusive_marker"]["pattern"]),
         "inclusive_before": tuple(normalize_width(w) for w in q["inclusive_marker"]["before"]),
         "note_re": re.compile(q["note_before_bound"]["pattern"]),
+        "noun_re": re.compile(q["noun_before_bound"]["pattern"]),
+        "noun_not": re.compile(_alternation(q["noun_before_bound"]["not_in_noun"])),
         "amount_noun_gap_re": re.compile(q["amount_noun_gap"]["pattern"]),
         "gap_particle": q["comparator_gap_particle"],
         "prefix_end_re": re.compile("(?:" + _alternation(w for w, _ in prefix) + r")\s*$"),
