@@ -303,7 +303,7 @@ def _record_lookback(q: Quantity, sc: _Scopes) -> str | None:
     if q.unit not in _DURATIONS or q.comparator not in ("<=", "<"):
         return None
     m = _lex()["record_nouns"].search(sc.after_in_clause)
-    return f"a period with no record of its kind (…内…{m.group(0)})" if m else None
+    return f"a period with no record of its kind ({m.group(0)} after it)" if m else None
 
 
 def _claims_after(sc: _Scopes) -> bool:
