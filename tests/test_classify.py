@@ -325,6 +325,18 @@ CASES = [
         "threshold",
         None,
     ),
+    # a total capped (累计不超过) is a standing rule: 累计 right before an upper bound is no target cue
+    ("133_changning_2021", "符合条件的可续租，总年限累计不超过六年", "不超过六年", "rule", None),
+    # a target cue inside an earlier clause that ends in 的 (新建、改建的，) states a condition, not a goal
+    ("133_changning_2021", "其中按宿舍标准新建、改建的，人均使用面积不低于4平方米", "不低于4平方米", "rule", None),
+    # a condition on the jobs a borrower creates stays employment's, though the sentence is about a loan
+    (
+        "112_guangzhou_2025",
+        "带动就业5人及以上就业的，贷款额度最高50万元",
+        "5人及以上",
+        "threshold",
+        "talent_employment",
+    ),
     # a limit forbidden (不得超过) is a standing rule, though 累计 before it is a target cue
     (
         "116_guangdong_2026",
@@ -444,6 +456,25 @@ LIST_ITEMS = [
         "达到3000万元以上",
         "threshold",
         "award_level",
+    ),
+    # under a lead-in of cases (以下情形, 下列情形) about a loan, an item is a condition on who may borrow
+    (
+        "132_shanghai_2023",
+        "最近5年存在连续6期(含)或累计超过12期(含)的逾期记录",
+        "借款申请人、共同借款申请人有下列情形之一的，不予贷款：",
+        "",
+        "5年",
+        "threshold",
+        "financing_target",
+    ),
+    (
+        "132_shanghai_2023",
+        "借款人连续失业两年以上",
+        "发生以下情形之一的，借款人可以申请贷款期限延长",
+        "",
+        "两年以上",
+        "threshold",
+        "financing_target",
     ),
     # the list's own lead-in (奖励标准) says grants, in a chapter headed with both 申报条件 and 奖励标准
     (

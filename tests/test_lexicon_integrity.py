@@ -129,6 +129,28 @@ def test_a_period_before_a_record_is_a_condition(word: str) -> None:
     assert classify_quantity(q, sentence).statement_kind == "threshold"
 
 
+@pytest.mark.parametrize("particle", Q["comparator_gap_time"]["particles"])
+def test_a_cap_reaches_a_duration_over_a_point_of_time(particle: str) -> None:
+    """不长于借款人法定退休后5年: the cap bounds the duration after the phrase; 达到 (at least) does not reach."""
+    entry = Q["comparator_gap_time"]
+    (got,) = search_quantities(entry["example"])
+    assert got[1].comparator in entry["comparators"] and got[1].unit in entry["units"], got
+    found = [(t, q.comparator) for t, q in search_quantities(f"不超过项目竣工{particle}3个月")]
+    assert found == [("3个月", "<=")], found
+    found = [(t, q.comparator) for t, q in search_quantities(f"达到法定退休年龄{particle}5年")]
+    assert found == [("5年", "=")], found
+
+
+@pytest.mark.parametrize("word", C["kind_cues"]["total_before_cap"]["words"])
+def test_a_total_before_an_upper_bound_is_no_target_cue(word: str) -> None:
+    """总年限累计不超过六年: a total word (a target cue) right before a cap leaves it a rule; elsewhere it aims."""
+    assert word in C["kind_cues"]["target"]["words"], "only a target cue needs an exception"
+    (q,) = [q for t, q in search_quantities(f"租赁总年限{word}不超过六年")]
+    assert classify_quantity(q, f"租赁总年限{word}不超过六年").statement_kind == "rule"
+    (q,) = [q for t, q in search_quantities(f"{word}培训1000人次")]
+    assert classify_quantity(q, f"{word}培训1000人次").statement_kind == "target"
+
+
 @pytest.mark.parametrize("word", ["上限", "最高限额", "不超过"])
 def test_a_prefix_comparator_bounds_the_bracketed_amount_after_it(word: str) -> None:
     """额度上限（30万元）: the comparator before the bracket bounds the amount, whose text stays its own."""

@@ -165,6 +165,14 @@ def validate_all() -> list[str]:
         _need(isinstance(e.get("factor"), int | float), f"quantities.yaml multipliers[{i}]", "needs a numeric factor")
     for key in ("never_quantity_window", "spaces_inside_max", "comparator_gap_max"):
         _need(isinstance(q.get(key), int), f"quantities.yaml {key}", "must be an integer")
+    gt = q["comparator_gap_time"]
+    _labelled(gt, "quantities.yaml comparator_gap_time")
+    _need(all(isinstance(w, str) and len(w) == 1 for w in gt.get("particles", [])) and gt.get("particles"),
+          "quantities.yaml comparator_gap_time", "particles must be single characters")  # fmt: skip
+    _need(set(gt.get("comparators", [])) <= {">", ">=", "<", "<=", "~"}, "quantities.yaml comparator_gap_time",
+          "bad comparator")  # fmt: skip
+    for u in gt.get("units", []):
+        _need(u in UNITS, "quantities.yaml comparator_gap_time", f"unknown unit {u!r}")
     labelled = ("arabic_number", "chinese_numeral_not_after", "more_than_infix", "aspiration_words")
     for key in (*labelled, "note_before_bound", "noun_before_bound", "per_one"):
         _labelled(q[key], f"quantities.yaml {key}")
@@ -218,7 +226,7 @@ def validate_all() -> list[str]:
         if key not in ("en", "zh"):
             ok = isinstance(words, list) and words and all(isinstance(w, str) and w for w in words)
             _need(ok, f"classification.yaml threshold_syntax.{key}", "needs a list of non-empty words")
-    for key in ("rule", "target", "permission", "strong_target", "task_deadline"):
+    for key in ("rule", "target", "permission", "strong_target", "task_deadline", "total_before_cap"):
         _labelled(k["kind_cues"][key], f"classification.yaml kind_cues.{key}")
     try:
         re.compile(k["kind_cues"]["task_deadline"]["pattern"])

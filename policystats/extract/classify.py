@@ -128,6 +128,7 @@ def _lex():
         "loan_products": tuple(t["loan_products"]),
         "per_borrower": tuple(t["per_borrower"]),
         "permission_cues": tuple(k["kind_cues"]["permission"]["words"]),
+        "total_before_cap": tuple(k["kind_cues"]["total_before_cap"]["words"]),
         "summing_words": tuple(k["kind_cues"]["summing_count"]["words"]),
         "summing_list_items": int(k["kind_cues"]["summing_count"]["list_items"]),
         "name_suffixes": tuple(k["kind_cues"]["summing_count"]["name_suffixes"]),
@@ -507,15 +508,26 @@ def _goal(q: Quantity, sc: _Scopes) -> str | None:
         return "an aspiration (力争, 争取)"
     if any(w in sc.before_in_clause + q.text for w in lex["permission_cues"]):
         return None  # 允许…提高到25%, 累计次数不得超过3次: a rule that permits or forbids, not a goal
-    cue = next((w for w in lex["target_cues"] if w in sc.before_in_clause), None)
+    cues = lex["target_cues"]
+    if q.comparator in ("<=", "<") and sc.left.endswith(lex["total_before_cap"]):
+        cues = tuple(w for w in cues if w not in lex["total_before_cap"])  # 累计不超过六年 caps a total
+    cue = next((w for w in cues if w in sc.before_in_clause), None)
     if cue:
         return f"a target cue in the clause ({cue})"
-    cue = next((w for w in lex["target_cues"] if w in sc.before_in_sentence), None)
+    earlier = _outside_condition_clauses(sc.before_in_sentence[: len(sc.before_in_sentence) - len(sc.before_in_clause)])
+    cue = next((w for w in cues if w in earlier), None)
     if cue:
         return f"a target cue earlier in the sentence ({cue})"
     if q.target_year is not None:
         return "a year horizon in the sentence"
     return None
+
+
+def _outside_condition_clauses(text: str) -> str:
+    """The clauses of ``text`` that do not end in 的: 按宿舍标准新建、改建的， states a condition, not a goal."""
+    de = _lex()["de"]
+    parts = CLAUSE_END.split(text)
+    return " ".join(p for p in parts if not p.rstrip().endswith(de))
 
 
 def _task_deadline(sc: _Scopes) -> str | None:

@@ -550,12 +550,15 @@ def _prefix_over_phrase(t: _Text, k: int, lo: int, unit: str | None) -> tuple[st
     """A comparator a short phrase before the number (``adjacent`` is False: the text is the number's)."""
     s, lex = t.s, t.lex
     clause_start = lo
-    if k > clause_start and s[k - 1] == lex.gap_particle:
+    time_gap = unit in lex.gap_time_units and s[k - 1 : k] in lex.gap_time_particles  # 不长于…退休后5年
+    if k > clause_start and (s[k - 1] == lex.gap_particle or time_gap):
         gap = lex.gap * 2 if unit in _SHARE_UNITS else lex.gap  # a rate's base may be long: …报价利率（LPR）的1.15倍
         lo = max(clause_start, k - 1 - gap - 6)
         window = s[lo : k - 1]
         best = None
         for word, comp in lex.prefix_words:
+            if time_gap and s[k - 1] != lex.gap_particle and comp not in lex.gap_time_comparators:
+                continue
             p = window.rfind(word)
             if p >= 0 and _in_word(t, word, lo + p):
                 continue  # its nearest use is a compound (超过部分的1%): an earlier one (如超过则…) is another clause's

@@ -127,6 +127,9 @@ class Lexicon:
     noun_re: re.Pattern[str]  # a counted noun between a count and its bound: 一个国家以上
     noun_not: re.Pattern[str]  # …that is no rank, size class, degree or amount (县级以上, 规模以上)
     gap_particle: str  # 的 ending the phrase between a comparator and its number
+    gap_time_particles: tuple[str, ...]  # 后 ending it before a duration: 不长于…退休后5年
+    gap_time_comparators: frozenset[str]  # …for these comparators only (a cap)
+    gap_time_units: frozenset[str]  # …and these units
     suffix_re: re.Pattern[str]
     suffix: Mapping[str, str]
     suffix_units: Mapping[str, frozenset[str]]  # a suffix allowed only after these units (内)
@@ -356,6 +359,9 @@ def _comparators(q: dict) -> dict:
         "noun_not": re.compile(_alternation(q["noun_before_bound"]["not_in_noun"])),
         "amount_noun_gap_re": re.compile(q["amount_noun_gap"]["pattern"]),
         "gap_particle": q["comparator_gap_particle"],
+        "gap_time_particles": tuple(q["comparator_gap_time"]["particles"]),
+        "gap_time_comparators": frozenset(q["comparator_gap_time"]["comparators"]),
+        "gap_time_units": frozenset(q["comparator_gap_time"]["units"]),
         "prefix_end_re": re.compile("(?:" + _alternation(w for w, _ in prefix) + r")\s*$"),
         "prefix_long_re": re.compile(f"(?:{long_words}){not_after}"),
         "prefix_words": tuple(prefix),
