@@ -327,6 +327,16 @@ CASES = [
     ),
     # a total capped (累计不超过) is a standing rule: 累计 right before an upper bound is no target cue
     ("133_changning_2021", "符合条件的可续租，总年限累计不超过六年", "不超过六年", "rule", None),
+    # a party's share of a guaranteed loan's risk, a share of guarantees and a re-guarantee fee are financing
+    ("134_jiangxi_2020", "原则上银行业金融机构承担的风险责任比例不低于20%", "不低于20%", "rule", "financing_target"),
+    ("134_jiangxi_2020", "其中单户担保金额500万元及以下的占比提高到50%以上", "50%以上", "target", "financing_target"),
+    (
+        "134_jiangxi_2020",
+        "单户担保金额500万元以上的，省、市再担保业务收费原则上不高于承担风险责任的0.5%",
+        "0.5%",
+        "rule",
+        "financing_target",
+    ),
     # a target cue inside an earlier clause that ends in 的 (新建、改建的，) states a condition, not a goal
     ("133_changning_2021", "其中按宿舍标准新建、改建的，人均使用面积不低于4平方米", "不低于4平方米", "rule", None),
     # a condition on the jobs a borrower creates stays employment's, though the sentence is about a loan
