@@ -327,6 +327,14 @@ CASES = [
     ),
     # a total capped (累计不超过) is a standing rule: 累计 right before an upper bound is no target cue
     ("133_changning_2021", "符合条件的可续租，总年限累计不超过六年", "不超过六年", "rule", None),
+    # a bound after 门槛 earlier in its sentence is a threshold that the sentence defines
+    (
+        "102_tianhe_2025",
+        "本措施涉及行业“首达标”对应门槛如下：住宿和餐饮业年度营业额200万元以上",
+        "200万元以上",
+        "threshold",
+        None,
+    ),
     # a party's share of a guaranteed loan's risk, a share of guarantees and a re-guarantee fee are financing
     ("134_jiangxi_2020", "原则上银行业金融机构承担的风险责任比例不低于20%", "不低于20%", "rule", "financing_target"),
     ("134_jiangxi_2020", "其中单户担保金额500万元及以下的占比提高到50%以上", "50%以上", "target", "financing_target"),

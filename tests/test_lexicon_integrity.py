@@ -151,6 +151,14 @@ def test_a_total_before_an_upper_bound_is_no_target_cue(word: str) -> None:
     assert classify_quantity(q, f"{word}培训1000人次").statement_kind == "target"
 
 
+@pytest.mark.parametrize("word", C["threshold_syntax"]["threshold_words"])
+def test_a_bound_after_a_threshold_word_is_a_threshold(word: str) -> None:
+    """对应门槛如下：…营业额200万元以上: each threshold word before a bound in its sentence makes it a condition."""
+    sentence = f"本措施对应{word}如下：年度营业额200万元以上"
+    (q,) = [q for t, q in search_quantities(sentence)]
+    assert classify_quantity(q, sentence).statement_kind == "threshold"
+
+
 @pytest.mark.parametrize("word", ["上限", "最高限额", "不超过"])
 def test_a_prefix_comparator_bounds_the_bracketed_amount_after_it(word: str) -> None:
     """额度上限（30万元）: the comparator before the bracket bounds the amount, whose text stays its own."""

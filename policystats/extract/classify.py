@@ -95,6 +95,7 @@ def _lex():
         "deadline_frames": tuple(t["deadline_frames"]),
         "deadline_frame_words": tuple(t["deadline_frame_words"]),
         "conditions": tuple(t["condition_suffixes"]),
+        "threshold_words": tuple(t["threshold_words"]),
         "grant_after_condition": tuple(t["grant_after_condition"]),
         "condition_consequents": tuple(t["condition_consequents"]),
         "record_nouns": _alternation(t["record_nouns"]),
@@ -465,6 +466,14 @@ def _bound_before_grant(q: Quantity, sc: _Scopes) -> str | None:
     return None
 
 
+def _threshold_named(q: Quantity, sc: _Scopes) -> str | None:
+    """对应门槛如下：…营业额200万元以上: a bound after a word naming thresholds earlier in its sentence."""
+    if q.comparator not in (">=", ">", "<=", "<", "between"):
+        return None
+    word = next((w for w in _lex()["threshold_words"] if w in sc.before_in_sentence), None)
+    return f"a bound after {word} in its sentence (门槛如下：…200万元以上)" if word else None
+
+
 def _deadline(q: Quantity, sc: _Scopes) -> bool:
     """在…1个月内, 于30日内: a duration within which something is to be done.
 
@@ -582,7 +591,7 @@ def construction(q: Quantity, sc: _Scopes, ctx: QuantityContext) -> Construction
     grant = _grant(q, sc) or _grant_label(q, sc) or _fund_size(q, sc) or (None if q.aspirational else _cap(q, sc))
     if grant:
         return Construction(grant=grant)
-    weak = _list_condition(ctx) or _bound_before_grant(q, sc)
+    weak = _list_condition(ctx) or _bound_before_grant(q, sc) or _threshold_named(q, sc)
     if weak:
         return Construction(condition=weak)
     goal = _strong_goal(q, sc)
