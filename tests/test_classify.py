@@ -327,6 +327,15 @@ CASES = [
     ),
     # a total capped (累计不超过) is a standing rule: 累计 right before an upper bound is no target cue
     ("133_changning_2021", "符合条件的可续租，总年限累计不超过六年", "不超过六年", "rule", None),
+    # a period counted back from the claim is its condition; a period that describes a document is not
+    (
+        "116_guangdong_2026",
+        "签订1年以上期限劳动合同、申请补贴前连续6个月缴纳社会保险费且申请补贴时仍在本企业就业",
+        "6个月",
+        "threshold",
+        None,
+    ),
+    ("010_xiamen_2020", "园区运营企业向入驻企业出具的发票(申报前三个月的发票)", "三个月", "rule", None),
     # a bound after 门槛 earlier in its sentence is a threshold that the sentence defines
     (
         "102_tianhe_2025",

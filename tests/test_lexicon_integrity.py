@@ -151,6 +151,15 @@ def test_a_total_before_an_upper_bound_is_no_target_cue(word: str) -> None:
     assert classify_quantity(q, f"{word}培训1000人次").statement_kind == "target"
 
 
+@pytest.mark.parametrize("frame", C["threshold_syntax"]["claim_lookback_frames"])
+@pytest.mark.parametrize("filler", ["", *C["threshold_syntax"]["claim_lookback_fillers"]])
+def test_a_period_counted_back_from_the_claim_is_a_condition(frame: str, filler: str) -> None:
+    """申请补贴前连续6个月缴纳社会保险费: after each frame (and filler) the period is a condition."""
+    sentence = f"企业{frame}{filler}6个月缴纳社会保险费"
+    (q,) = [q for t, q in search_quantities(sentence) if q.unit == "month"]
+    assert classify_quantity(q, sentence).statement_kind == "threshold"
+
+
 @pytest.mark.parametrize("word", C["threshold_syntax"]["threshold_words"])
 def test_a_bound_after_a_threshold_word_is_a_threshold(word: str) -> None:
     """对应门槛如下：…营业额200万元以上: each threshold word before a bound in its sentence makes it a condition."""

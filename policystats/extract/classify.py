@@ -99,6 +99,8 @@ def _lex():
         "grant_after_condition": tuple(t["grant_after_condition"]),
         "condition_consequents": tuple(t["condition_consequents"]),
         "record_nouns": _alternation(t["record_nouns"]),
+        "claim_lookback_frames": tuple(t["claim_lookback_frames"]),
+        "claim_lookback_fillers": tuple(t["claim_lookback_fillers"]),
         "condition_nouns": tuple(t["condition_suffix_nouns"]),
         "grant_verbs": _alternation(c["grant_verbs"]["words"]),
         "grant_nouns_after": tuple(c["grant_nouns_after"]["words"]),
@@ -306,6 +308,21 @@ def _record_lookback(q: Quantity, sc: _Scopes) -> str | None:
         return None
     m = _lex()["record_nouns"].search(sc.after_in_clause)
     return f"a period with no record of its kind ({m.group(0)} after it)" if m else None
+
+
+def _claim_lookback(q: Quantity, sc: _Scopes) -> str | None:
+    """申请补贴前连续6个月缴纳社会保险费: a period counted back from the claim, a condition of it.
+
+    Not a period that describes a document (申报前三个月的发票: the invoices to hand in).
+    """
+    if q.unit not in _DURATIONS or sc.after_in_clause.startswith(_lex()["de"]):
+        return None
+    lex = _lex()
+    left = sc.left.rstrip()
+    for filler in lex["claim_lookback_fillers"]:
+        left = left.removesuffix(filler)
+    frame = next((f for f in lex["claim_lookback_frames"] if left.endswith(f)), None)
+    return f"a period counted back from the claim ({frame}…)" if frame else None
 
 
 def _claims_after(sc: _Scopes) -> bool:
@@ -585,7 +602,7 @@ def _under_grant_heading(q: Quantity, ctx: QuantityContext) -> str | None:
 
 
 def construction(q: Quantity, sc: _Scopes, ctx: QuantityContext) -> Construction:
-    strong = _threshold_syntax(q, sc) or _clause_ends_in_de(q, sc) or _record_lookback(q, sc)
+    strong = _threshold_syntax(q, sc) or _clause_ends_in_de(q, sc) or _record_lookback(q, sc) or _claim_lookback(q, sc)
     if strong:
         return Construction(condition=strong, strong_condition=True)
     grant = _grant(q, sc) or _grant_label(q, sc) or _fund_size(q, sc) or (None if q.aspirational else _cap(q, sc))
