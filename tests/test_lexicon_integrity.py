@@ -129,6 +129,15 @@ def test_a_period_before_a_record_is_a_condition(word: str) -> None:
     assert classify_quantity(q, sentence).statement_kind == "threshold"
 
 
+@pytest.mark.parametrize("ending", Q["comparator_verb_gap"]["noun_endings"])
+def test_a_verb_inside_a_noun_of_the_base_lets_the_bound_reach_the_share(ending: str) -> None:
+    """不低于存放的风险补偿金10倍: a granting verb before a noun ending is part of the base's name."""
+    found = [(t, q.comparator) for t, q in search_quantities(f"不低于风险补偿{ending}10倍")]
+    assert found == [("10倍", ">=")], found
+    found = [(t, q.comparator) for t, q in search_quantities("不低于风险补偿后10倍")]
+    assert found == [("10倍", "=")], "a granting verb that is no noun's still stops the bound"
+
+
 @pytest.mark.parametrize("particle", Q["comparator_gap_time"]["particles"])
 def test_a_cap_reaches_a_duration_over_a_point_of_time(particle: str) -> None:
     """不长于借款人法定退休后5年: the cap bounds the duration after the phrase; 达到 (at least) does not reach."""

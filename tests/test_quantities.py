@@ -390,6 +390,8 @@ CORPUS_SENTENCES = [
     ("130_shanghai_2022", "场址中心离岸距离大于等于50公里近海海上风电项目", [Q("大于等于50公里", 50, "other", ">=")]),
     ("130_shanghai_2022", "对场址中心离岸距离小于50公里近海海上风电项目", [Q("小于50公里", 50, "other", "<")]),
     ("129_jingan_2026", "出海企业总部需承担一个国家以上的对外直接投资", [Q("一个国家以上", 1, "count", ">=")]),
+    # a share's base may name a fund whose name holds a granting verb (风险补偿金): the bound still reaches it
+    ("101_huadu_2024", "须按不低于存放的风险补偿金10倍比例放大贷款额度", [Q("10倍", 10, "multiple", ">=")]),
     # (含一年) restates the bound in Chinese numerals and is part of it
     ("133_changning_2021", "与本市单位签订一年以上(含一年)劳动或工作合同", [Q("一年以上(含一年)", 1, "year", ">=")]),
     # …but a bound after an amount is the amount's (1000项亿元以上项目: the projects' size), not the count's

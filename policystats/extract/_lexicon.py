@@ -132,6 +132,12 @@ def validate_all() -> list[str]:
     for key in ("count_nouns", "count_attributes", "money_context"):
         _labelled(q[key], f"quantities.yaml {key}")
         _need(isinstance(q[key].get("words"), list) and q[key]["words"], f"quantities.yaml {key}", "needs words")
+    e, where = q["comparator_verb_gap"], "quantities.yaml comparator_verb_gap"
+    _labelled(e, where)
+    _need(isinstance(e.get("words"), list) and e["words"], where, "needs words")
+    endings = e.get("noun_endings", [])
+    _need(isinstance(endings, list) and all(isinstance(w, str) and w for w in endings), where,
+          "noun_endings must be a list of words")  # fmt: skip
     e, where = q["comparator_beneficiary_verbs"], "quantities.yaml comparator_beneficiary_verbs"
     _labelled(e, where)
     _need(isinstance(e.get("words"), list) and e["words"], where, "needs words")

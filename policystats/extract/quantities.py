@@ -595,7 +595,7 @@ def _prefix_over_verbs(t: _Text, k: int, lo: int, unit: str | None) -> tuple[str
         return None  # a share's base may hold a 的: 不低于存放的风险补偿金10倍
     if share:
         rest = gap[lex.verb_gap_head_re.match(gap).end() :]
-        if rest and not lex.verb_gap_re.search(rest):
+        if rest and not lex.verb_in_base_re.search(rest):
             return word, comp, p, False
     return None
 

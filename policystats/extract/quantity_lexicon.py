@@ -116,6 +116,7 @@ class Lexicon:
     # comparator word → (word that holds it, where it stands in that word): 最低 → (最低工资, 0), 约 → (节约, 1)
     not_comparators: Mapping[str, tuple[tuple[str, int], ...]]
     verb_gap_re: re.Pattern[str]  # the whole gap is granting verbs: 最高[给予]25万元
+    verb_in_base_re: re.Pattern[str]  # a granting verb in a share's base, not one inside a noun (补偿金)
     verb_gap_head_re: re.Pattern[str]  # leading granting verbs of a gap: 最高[给予]实际租金50%
     beneficiary_head_re: re.Pattern[str]  # gap verbs ending in a granting verb: 最高[给予]提供引才服务的机构5万元
     beneficiary_verb_re: re.Pattern[str]  # a granting verb (a second one ends the beneficiary phrase)
@@ -348,6 +349,9 @@ def _comparators(q: dict) -> dict:
     return {
         "not_comparators": _not_comparators(q),
         "verb_gap_re": re.compile(rf"(?:\s|{verbs})+"),
+        "verb_in_base_re": re.compile(
+            rf"(?:{verbs})(?!{_alternation(q['comparator_verb_gap'].get('noun_endings', []))})"
+        ),
         "verb_gap_head_re": re.compile(rf"(?:\s|{verbs})*"),
         "beneficiary_head_re": re.compile(rf"(?:\s|{verbs})*?(?:{_alternation(granting['words'])})"),
         "beneficiary_verb_re": re.compile(_alternation(granting["words"])),
