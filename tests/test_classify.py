@@ -444,6 +444,15 @@ BESIDE_GRANTS = [
         "不少于20家",
         "award_level",
     ),
+    # a heading beside that ends in the award's name (…示范基地补贴) says whose conditions these are
+    (
+        "003_guangzhou_2019",
+        "见习基地连续两年每年接收就业见习人员超过50人（含50人），就业见习人员见习期满留用率达到60%以上（含60%）的单位。",
+        "附则 / 申请程序 / 就业见习示范基地 / 申请对象",
+        "经办机构 / 申请资料 / 就业见习基地 / 申请流程 / 就业见习示范基地补贴",
+        "超过50人（含50人）",
+        "award_level",
+    ),
 ]
 
 

@@ -160,6 +160,15 @@ def test_a_total_before_an_upper_bound_is_no_target_cue(word: str) -> None:
     assert classify_quantity(q, f"{word}培训1000人次").statement_kind == "target"
 
 
+@pytest.mark.parametrize("ending", C["constructions"]["grant_title_endings"]["words"])
+def test_a_heading_beside_that_names_an_award_gives_the_conditions_its_category(ending: str) -> None:
+    """申请对象 … 就业见习示范基地补贴: each award ending of a sibling title makes the conditions the award's."""
+    item = "每年接收见习人员超过50人的单位"
+    (q,) = [q for t, q in search_quantities(item)]
+    c = classify_quantity(q, item, headings="示范基地 / 申请对象", sibling_headings=f"申请流程 / 示范基地{ending}")
+    assert (c.statement_kind, c.category) == ("threshold", "award_level"), c.category_reason
+
+
 @pytest.mark.parametrize("frame", C["threshold_syntax"]["claim_lookback_frames"])
 @pytest.mark.parametrize("filler", ["", *C["threshold_syntax"]["claim_lookback_fillers"]])
 def test_a_period_counted_back_from_the_claim_is_a_condition(frame: str, filler: str) -> None:

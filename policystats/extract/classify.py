@@ -142,6 +142,7 @@ def _lex():
         "condition_lead_ins": tuple(c["condition_lead_ins"]["words"]),
         "attributive_conditions": tuple(c["condition_lead_ins_attributive"]["words"]),
         "condition_headings": tuple(c["condition_headings"]["words"]),
+        "grant_title_endings": tuple(c["grant_title_endings"]["words"]),
         "grant_verb_gap": int(c["grant_verb_gap"]),
         "grant_verb_modifies": tuple(c["grant_verb_modifies"]["words"]),
     }
@@ -438,12 +439,18 @@ def _heading_role(ctx: QuantityContext) -> tuple[str, str] | None:
 
 
 def _grant_heading_beside(ctx: QuantityContext) -> str | None:
-    """Under a heading of conditions, a heading of grants beside it (申报条件 … 补助标准), if any."""
+    """Under a heading of conditions, a heading of grants or of an award beside it, if any.
+
+    申报条件 … 补助标准; 申请对象 … 就业见习示范基地补贴 (a title ending in the award's name).
+    """
     role = _heading_role(ctx)
     if role is None or role[0] != "condition":
         return None
     lex = _lex()
-    return next((t for t in ctx.sibling_headings.split(" / ") if any(w in t for w in lex["grant_headings"])), None)
+    siblings = ctx.sibling_headings.split(" / ")
+    return next((t for t in siblings if any(w in t for w in lex["grant_headings"])), None) or next(
+        (t for t in siblings if t.endswith(lex["grant_title_endings"])), None
+    )
 
 
 def _names_beneficiary(lead: str, word: str) -> bool:
