@@ -495,7 +495,7 @@ def _threshold_named(q: Quantity, sc: _Scopes) -> str | None:
     if q.comparator not in (">=", ">", "<=", "<", "between"):
         return None
     word = next((w for w in _lex()["threshold_words"] if w in sc.before_in_sentence), None)
-    return f"a bound after {word} in its sentence (门槛如下：…200万元以上)" if word else None
+    return f"a bound after {word} in its sentence, which names thresholds" if word else None
 
 
 def _deadline(q: Quantity, sc: _Scopes) -> bool:
