@@ -81,6 +81,22 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, turned into an exception so that the same clean-up runs as for Ctrl-C."""
 
 
+_received: list[type[KeyboardInterrupt]] = []  # the signals seen inside terminate_as_interrupt, sticky
+
+
+def raise_if_interrupted() -> None:
+    """Raise again a Ctrl-C or SIGTERM that was received but whose exception got lost.
+
+    A signal's exception is raised wherever the main thread happens to be; when
+    that is a finaliser (``__del__``, a weakref callback run by the garbage
+    collector), Python reports it as "Exception ignored" and carries on. The
+    handler therefore also records the signal, and long loops call this at safe
+    points, so that no interrupt is ever swallowed.
+    """
+    if _received:
+        raise _received[0]()
+
+
 @contextlib.contextmanager
 def terminate_as_interrupt() -> Iterator[None]:
     """While inside, Ctrl-C raises KeyboardInterrupt and SIGTERM ``Terminated`` (the command line's ``main``).
@@ -89,16 +105,22 @@ def terminate_as_interrupt() -> Iterator[None]:
     script inherits it ignored, and Python then never raises KeyboardInterrupt.
     """
 
-    def handler(signum, frame):
+    def on_term(signum, frame):
+        _received.append(Terminated)
         raise Terminated()
+
+    def on_int(signum, frame):
+        _received.append(KeyboardInterrupt)
+        raise KeyboardInterrupt()
 
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = {signal.SIGTERM: signal.signal(signal.SIGTERM, handler)}
-    old[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
+    old = {signal.SIGTERM: signal.signal(signal.SIGTERM, on_term)}
+    old[signal.SIGINT] = signal.signal(signal.SIGINT, on_int)
     try:
         yield
     finally:
         for sig, previous in old.items():
             signal.signal(sig, previous)
+        _received.clear()

@@ -33,7 +33,7 @@ import pandas as pd
 
 from . import schema
 from ._locking import file_lock, write_atomic
-from ._workers import init_worker, stop_pool
+from ._workers import init_worker, raise_if_interrupted, stop_pool
 from .corpus import Document, document_text, text_path
 from .errors import PolicystatsError, SchemaError
 from .extract import EXTRACTOR_VERSION
@@ -308,6 +308,7 @@ def _local(root: str, tasks: list[Task], use_cache: bool, jobs: int) -> Iterator
             if len(pending) >= window:
                 break
         while pending:
+            raise_if_interrupted()
             chunk = pending.popleft().result()
             nxt = next(it, None)
             if nxt is not None:
@@ -654,6 +655,7 @@ def run_build(
     cached = 0
     try:
         for chunk in chunks:
+            raise_if_interrupted()
             if chunk.note:
                 warnings.warn(chunk.note, BuildWarning, stacklevel=2)
             same_doc = bool(summaries) and summaries[-1]["doc_id"] == chunk.doc_id

@@ -262,3 +262,19 @@ def test_stopping_a_pool_mid_result_does_not_hang_the_exit() -> None:
     stop_pool(pool)
     manager.join(timeout=10)
     assert not manager.is_alive(), "the pool's manager thread still waits for a result nobody will send"
+
+
+def test_a_ctrl_c_whose_exception_was_swallowed_is_raised_again_at_the_next_safe_point() -> None:
+    """A signal's exception raised inside a finaliser is lost ("Exception ignored"); the build loop still stops."""
+    from policystats._workers import raise_if_interrupted, terminate_as_interrupt
+
+    with terminate_as_interrupt():
+        raise_if_interrupted()  # nothing received yet
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.5)  # the handler runs here
+        except KeyboardInterrupt:
+            pass  # as a finaliser would swallow it
+        with pytest.raises(KeyboardInterrupt):
+            raise_if_interrupted()
+    raise_if_interrupted()  # leaving the block forgets it
